@@ -9,8 +9,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from entree import entropy, metrics
+from entree.tree import C45Classifier, ID3Classifier
 
 __all__ = [
+    "C45Classifier",
+    "ID3Classifier",
     "__version__",
     "entropy",
     "metrics",

@@ -1,0 +1,123 @@
+"""Encoded X (floats, NaN = missing) -> compact bin codes for the builder, and back.
+
+A numeric column gets one bin per distinct value when it has at most ``max_bins`` of
+them (exact: every cut C4.5 would try is a candidate); otherwise bins at quantiles of a
+fixed subsample. A nominal column's bins are its category codes. The code
+``n_bins[f]`` means missing. Per bin we keep the smallest and largest training value so
+that a cut between two bins becomes a threshold in raw units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
+_SUBSAMPLE = 200_000  # rows used to place quantile bin edges on large data
+
+
+@dataclass
+class BinMapper:
+    """Bins learned at fit, per feature."""
+
+    n_bins: np.ndarray  # int64 (n_features,)
+    bin_min: list  # per feature: float64 array (n_bins,) of raw minima (numeric)
+    bin_max: list  # per feature: float64 array (n_bins,) of raw maxima (numeric)
+
+    def threshold(self, feature: int, cut_lo: int, cut_hi: int) -> float:
+        """Raw threshold between bin cut_lo (left) and bin cut_hi (right)."""
+        low = self.bin_max[feature][cut_lo]
+        high = self.bin_min[feature][cut_hi]
+        mid = low / 2.0 + high / 2.0
+        # rounding can land on `high`, which would send it left: fall back to `low`
+        if mid >= high or not np.isfinite(mid):
+            mid = low
+        return float(mid)
+
+
+@numba.njit(cache=True)
+def _codes_and_ranges(column, edges, exact, out_codes, bin_min, bin_max):
+    """Bin one column by binary search; returns False if `exact` edges miss a value."""
+    n_edges = edges.shape[0]
+    missing = n_edges if exact else n_edges + 1
+    for i in range(column.shape[0]):
+        x = column[i]
+        if np.isnan(x):
+            out_codes[i] = missing
+            continue
+        lo = 0
+        hi = n_edges
+        while lo < hi:  # first edge >= x
+            mid = (lo + hi) >> 1
+            if edges[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        if exact and (lo == n_edges or edges[lo] != x):
+            return False
+        out_codes[i] = lo
+        if x < bin_min[lo]:
+            bin_min[lo] = x
+        if x > bin_max[lo]:
+            bin_max[lo] = x
+    return True
+
+
+def _sample(column: np.ndarray) -> np.ndarray:
+    present = column[~np.isnan(column)]
+    if present.shape[0] > _SUBSAMPLE:
+        # a fixed generator: the same data always gives the same bins
+        rng = np.random.default_rng(0)
+        present = present[rng.choice(present.shape[0], _SUBSAMPLE, replace=False)]
+    return present
+
+
+def _quantile_edges(sample: np.ndarray, max_bins: int) -> np.ndarray:
+    # max_bins - 1 cut points at evenly spaced percentiles (midpoint interpolation).
+    percentiles = np.linspace(0, 100, max_bins + 1)[1:-1]
+    edges = np.unique(np.percentile(sample, percentiles, method="midpoint"))
+    return edges[edges < sample.max()]
+
+
+def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: int):
+    """Bin every column of the encoded training matrix.
+
+    Returns (codes uint16 (n_samples, n_features) C-ordered, BinMapper).
+    """
+    n_samples, n_features = X.shape
+    codes = np.empty((n_samples, n_features), dtype=np.uint16)
+    n_bins = np.zeros(n_features, dtype=np.int64)
+    bin_min, bin_max = [], []
+    column_codes = np.empty(n_samples, dtype=np.uint16)
+    for j in range(n_features):
+        column = np.ascontiguousarray(X[:, j])
+        if is_nominal[j]:
+            nb = len(categories[j])
+            col = np.where(np.isnan(column), nb, column)
+            codes[:, j] = col.astype(np.uint16)
+            n_bins[j] = nb
+            bin_min.append(np.zeros(0))
+            bin_max.append(np.zeros(0))
+            continue
+        sample = _sample(column)
+        distinct = np.unique(sample)
+        exact = False
+        if distinct.shape[0] <= max_bins:
+            edges = distinct
+            lo_arr = np.full(edges.shape[0], np.inf)
+            hi_arr = np.full(edges.shape[0], -np.inf)
+            exact = _codes_and_ranges(column, edges, True, column_codes, lo_arr, hi_arr)
+            nb = edges.shape[0]
+        if not exact:
+            edges = _quantile_edges(sample, max_bins)
+            nb = edges.shape[0] + 1
+            lo_arr = np.full(nb, np.inf)
+            hi_arr = np.full(nb, -np.inf)
+            _codes_and_ranges(column, edges, False, column_codes, lo_arr, hi_arr)
+        codes[:, j] = column_codes
+        n_bins[j] = nb
+        bin_min.append(lo_arr)
+        bin_max.append(hi_arr)
+    return codes, BinMapper(n_bins=n_bins, bin_min=bin_min, bin_max=bin_max)

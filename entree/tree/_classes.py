@@ -1,0 +1,480 @@
+"""The estimators: C45Classifier and ID3Classifier.
+
+Both are one implementation, :class:`BaseEntropyTree`; the presets differ only in the
+default values of their parameters.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from entree._sklearn import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _check_y,
+    _fit_context,
+    validate_data,
+)
+from entree.tree._binning import MAX_BINS_LIMIT, fit_bins
+from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO, grow_tree
+from entree.tree._columns import encode_fit, encode_transform, resolve_nominal_mask
+from entree.tree._leaf_proba import SMOOTHING_METHODS, node_probabilities
+from entree.tree._prune import (
+    compact_order,
+    confidence_z,
+    prune_error_based,
+)
+from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
+
+_CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
+
+
+class BaseEntropyTree(ClassifierMixin, BaseEstimator):
+    """Shared implementation of the entropy trees; use a preset subclass."""
+
+    _parameter_constraints: dict = {
+        "criterion": [StrOptions(set(_CRITERIA))],
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "min_samples_split": [Interval(Real, 0.0, None, closed="left")],
+        "min_samples_leaf": [Interval(Real, 0.0, None, closed="neither")],
+        "min_gain": [Interval(Real, 0.0, None, closed="left")],
+        "pruning": [StrOptions({"error_based"}), None],
+        "confidence": [Interval(Real, 0.0, 0.5, closed="right")],
+        "smoothing": [StrOptions(set(SMOOTHING_METHODS))],
+        "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
+        "categorical_features": ["array-like", None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        criterion="gain_ratio",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=2,
+        min_gain=0.0,
+        pruning="error_based",
+        confidence=0.25,
+        smoothing="laplace",
+        max_bins=255,
+        categorical_features=None,
+        class_weight=None,
+    ):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_gain = min_gain
+        self.pruning = pruning
+        self.confidence = confidence
+        self.smoothing = smoothing
+        self.max_bins = max_bins
+        self.categorical_features = categorical_features
+        self.class_weight = class_weight
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags
+
+    # -- input handling -------------------------------------------------------------
+    def _validate_X(self, X, *, reset: bool, y=None):
+        """Check X (and y at fit) and encode it to a float matrix.
+
+        Returns (X_encoded, y) where nominal columns hold category codes and a missing
+        value or an unseen category is NaN.
+        """
+        if isinstance(X, pd.DataFrame):
+            if y is not None:
+                X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
+            else:
+                X = validate_data(self, X, reset=reset, skip_check_array=True)
+            if X.shape[0] < 1:
+                raise ValueError(
+                    f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
+                    "of 1 is required."
+                )
+            if X.shape[1] < 1:
+                raise ValueError(
+                    f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
+                    "of 1 is required."
+                )
+        else:
+            common = dict(
+                reset=reset, dtype=None, ensure_all_finite=False, accept_sparse=False
+            )
+            if y is not None:
+                X, y = validate_data(self, X, y, **common)
+            else:
+                X = validate_data(self, X, **common)
+            if X.dtype.kind == "c":
+                raise ValueError("Complex data not supported.")
+        if reset:
+            names = getattr(self, "feature_names_in_", None)
+            if names is None:
+                names = np.array([f"x{j}" for j in range(X.shape[1])], dtype=object)
+            mask = resolve_nominal_mask(
+                X, self.categorical_features, X.shape[1], names
+            )
+            encoded, self._columns = encode_fit(X, mask, names)
+        else:
+            encoded = encode_transform(X, self._columns)
+        return encoded, y
+
+    def _validate_y(self, y):
+        y = _check_y(y, estimator=self)
+        if y.dtype.kind == "O" and pd.isna(y).any():
+            raise ValueError("Input y contains NaN or None.")
+        check_classification_targets(y)
+        classes, y_encoded = np.unique(y, return_inverse=True)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                "The target y needs samples of at least 2 classes, but it contains "
+                f"only one class: {classes[0]!r}."
+            )
+        return classes, y_encoded.astype(np.intp)
+
+    # -- fitting --------------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Grow (and by default prune) a tree from the training set (X, y).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Training data. Numeric columns are split by thresholds, nominal columns
+            (pandas category, object, string and bool columns, or those named in
+            ``categorical_features``) one branch per category. NaN means missing.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Case weights; they count in split choice, pruning and leaf values.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        for attr in ("feature_names_in_",):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        X_encoded, y = self._validate_X(X, reset=True, y=y)
+        self.classes_, y_encoded = self._validate_y(y)
+        self.n_classes_ = int(self.classes_.shape[0])
+        weights = _check_sample_weight(
+            sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
+        )
+        if self.class_weight is not None:
+            weights = weights * compute_sample_weight(self.class_weight, y)
+        if not weights.sum() > 0:
+            raise ValueError("The sample weights sum to zero; nothing to learn from.")
+
+        codes, bins = fit_bins(
+            X_encoded, self._columns.is_nominal, self._columns.categories, self.max_bins
+        )
+        grown = grow_tree(
+            codes,
+            y_encoded,
+            weights,
+            bins.n_bins,
+            self._columns.is_nominal,
+            self.n_classes_,
+            _CRITERIA[self.criterion],
+            float(self.min_samples_leaf),
+            float(self.min_samples_split),
+            -1 if self.max_depth is None else int(self.max_depth),
+            float(self.min_gain),
+            self.criterion == "gain_ratio",
+        )
+        (feature, cut_lo, cut_hi, first_child, n_children, branch_code,
+         branch_weight, value, n_rows, _depth, gain, split_info) = grown
+        if self.pruning == "error_based":
+            is_leaf = prune_error_based(
+                first_child,
+                n_children,
+                value,
+                float(self.confidence),
+                confidence_z(self.confidence),
+                True,
+            )
+        else:
+            is_leaf = n_children == 0
+        order, children_ptr = compact_order(first_child, n_children, is_leaf)
+        leaf = is_leaf[order]
+        feature_new = np.where(leaf, TREE_LEAF, feature[order])
+        threshold = np.full(order.shape[0], TREE_UNDEFINED)
+        for new_id in np.flatnonzero(~leaf):
+            old = order[new_id]
+            if not self._columns.is_nominal[feature[old]]:
+                threshold[new_id] = bins.threshold(
+                    feature[old], cut_lo[old], cut_hi[old]
+                )
+        self.tree_ = Tree(
+            feature=feature_new,
+            threshold=threshold,
+            children_ptr=children_ptr,
+            children=np.arange(1, order.shape[0], dtype=np.int64),
+            branch_category=branch_code[order],
+            branch_weight=branch_weight[order],
+            value=value[order],
+            n_node_samples=n_rows[order],
+            gain=np.where(leaf, 0.0, gain[order]),
+            split_info=np.where(leaf, 0.0, split_info[order]),
+        )
+        self._node_proba = node_probabilities(
+            self.smoothing, self.tree_.value, self.tree_.parent
+        )
+        return self
+
+    # -- prediction -----------------------------------------------------------------
+    def _encoded(self, X):
+        check_is_fitted(self)
+        X_encoded, _ = self._validate_X(X, reset=False)
+        return X_encoded
+
+    def predict_proba(self, X):
+        """Class probabilities of the leaves each row reaches.
+
+        A row whose value is missing at a node, or holds a category that node never
+        saw, is sent down every branch with the branch's share of training weight, and
+        its probabilities are the weighted mix of the leaves it reaches.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Input data with the columns seen in fit.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_``.
+        """
+        X_encoded = self._encoded(X)
+        proba = self.tree_.predict_proba(
+            X_encoded, self._node_proba, self._columns.is_nominal
+        )
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """Natural logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class of each row (argmax of :meth:`predict_proba`)."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def apply(self, X):
+        """Id of the leaf each row lands in (the heaviest leaf for spread rows)."""
+        X_encoded = self._encoded(X)
+        return self.tree_.apply(X_encoded, self._columns.is_nominal)
+
+    def get_depth(self) -> int:
+        """Depth of the tree (the root alone has depth 0)."""
+        check_is_fitted(self)
+        return self.tree_.max_depth
+
+    def get_n_leaves(self) -> int:
+        """Number of leaves."""
+        check_is_fitted(self)
+        return self.tree_.n_leaves
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Total weighted information gain per feature, normalised to sum to 1.
+
+        Each internal node contributes its gain (bits per case) times its weighted
+        number of cases; an all-leaf tree gives zeros.
+        """
+        check_is_fitted(self)
+        tree = self.tree_
+        internal = ~tree.is_leaf
+        totals = np.zeros(self.n_features_in_)
+        np.add.at(
+            totals,
+            tree.feature[internal],
+            tree.gain[internal] * tree.weighted_n_node_samples[internal],
+        )
+        grand = totals.sum()
+        return totals / grand if grand > 0 else totals
+
+
+
+class C45Classifier(BaseEntropyTree):
+    """C4.5 decision tree: gain-ratio splits, error-based pruning, smoothed leaves.
+
+    Quinlan's C4.5 (release 8) with scikit-learn's interface: binary thresholds on
+    numeric columns chosen by information gain (with the MDL cost of the number of
+    candidate cuts), one branch per category on nominal columns, the attribute chosen
+    by gain ratio among tests with at least average gain, rows with missing values
+    sent down every branch with fractional weight, and error-based pruning.
+
+    Parameters
+    ----------
+    criterion : {"gain_ratio", "gain"}, default="gain_ratio"
+        "gain_ratio" is C4.5's selection; "gain" is ID3's plain information gain.
+    max_depth : int, default=None
+        Maximum depth of the tree; None grows until the other rules stop it.
+    min_samples_split : float, default=2
+        Minimum weighted number of cases a node needs to be split.
+    min_samples_leaf : float, default=2
+        C4.5's m: a test is only used if at least two of its branches hold this
+        weighted number of cases (numeric cuts need it on both sides).
+    min_gain : float, default=0.0
+        A split must gain more than this many bits per case.
+    pruning : {"error_based"} or None, default="error_based"
+        C4.5's pessimistic error-based pruning by subtree replacement, after
+        collapsing subtrees that do not lower the training error.
+    confidence : float in (0, 0.5], default=0.25
+        C4.5's CF: smaller values prune more.
+    smoothing : {"laplace", "none"}, default="laplace"
+        How leaf class counts become probabilities.
+    max_bins : int, default=255
+        A numeric column with at most this many distinct values is split exactly
+        (every cut between two values is a candidate); one with more is binned at
+        quantiles into this many bins. At most 65535.
+    categorical_features : array-like of int, str or bool, default=None
+        Columns to treat as nominal (indices, names or a boolean mask). None means
+        pandas category, object, string and bool columns (and text arrays).
+    class_weight : dict, "balanced" or None, default=None
+        Weights multiplied into the sample weights per class.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when X was a DataFrame with string column names.
+    tree_ : Tree
+        The fitted tree as flat arrays, with per-node entropy, gain, split info and
+        gain ratio.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Total weighted information gain per feature, normalised.
+
+    See Also
+    --------
+    ID3Classifier : the same tree grown by information gain, unpruned.
+
+    References
+    ----------
+    J. R. Quinlan, C4.5: Programs for Machine Learning, Morgan Kaufmann, 1993.
+    J. R. Quinlan, "Improved use of continuous attributes in C4.5", JAIR 4, 1996.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import C45Classifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = C45Classifier().fit(X, y)
+    >>> float(round(model.tree_.impurity[0], 3))   # log2(3) bits at the root
+    1.585
+    >>> model.predict(X[:2])
+    array([0, 0])
+    """
+
+    def __init__(
+        self,
+        *,
+        criterion="gain_ratio",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=2,
+        min_gain=0.0,
+        pruning="error_based",
+        confidence=0.25,
+        smoothing="laplace",
+        max_bins=255,
+        categorical_features=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_gain=min_gain,
+            pruning=pruning,
+            confidence=confidence,
+            smoothing=smoothing,
+            max_bins=max_bins,
+            categorical_features=categorical_features,
+            class_weight=class_weight,
+        )
+
+
+class ID3Classifier(BaseEntropyTree):
+    """ID3 decision tree: information-gain splits, no pruning.
+
+    The same machinery as :class:`C45Classifier` with ID3's defaults: the test with
+    the highest information gain is chosen at every node and the tree is not
+    pruned. Numeric columns and missing values are handled as in C4.5.
+
+    Parameters
+    ----------
+    criterion : {"gain", "gain_ratio"}, default="gain"
+    max_depth : int, default=None
+    min_samples_split : float, default=2
+    min_samples_leaf : float, default=1
+        ID3 has no minimum branch size; 1 weighted case.
+    min_gain : float, default=0.0
+    pruning : {"error_based"} or None, default=None
+    confidence : float in (0, 0.5], default=0.25
+    smoothing : {"laplace", "none"}, default="laplace"
+    max_bins : int, default=255
+    categorical_features : array-like of int, str or bool, default=None
+    class_weight : dict, "balanced" or None, default=None
+
+    See :class:`C45Classifier` for the meaning of each parameter and the
+    attributes.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import ID3Classifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> ID3Classifier().fit(X, y).score(X, y)
+    1.0
+    """
+
+    def __init__(
+        self,
+        *,
+        criterion="gain",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_gain=0.0,
+        pruning=None,
+        confidence=0.25,
+        smoothing="laplace",
+        max_bins=255,
+        categorical_features=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_gain=min_gain,
+            pruning=pruning,
+            confidence=confidence,
+            smoothing=smoothing,
+            max_bins=max_bins,
+            categorical_features=categorical_features,
+            class_weight=class_weight,
+        )

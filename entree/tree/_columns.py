@@ -1,0 +1,175 @@
+"""Raw X (numpy or pandas, numeric and nominal, NaN = missing) -> one float matrix.
+
+Nominal columns are replaced by their category codes (as floats); a missing value or a
+category never seen in training becomes NaN, which the tree spreads over the branches.
+Numeric columns keep their raw values so that thresholds stay in the user's units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MAX_CATEGORIES = 65534  # codes are uint16 with one value kept for "missing"
+
+
+@dataclass
+class ColumnSpec:
+    """What fit learned about the columns: which are nominal and their categories."""
+
+    is_nominal: np.ndarray  # bool, one per feature
+    categories: list  # per feature: np.ndarray of category values, or None (numeric)
+    feature_names: np.ndarray  # names used in messages and exports
+
+
+def _is_nominal_dtype(dtype) -> bool:
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def resolve_nominal_mask(X, categorical_features, n_features, feature_names):
+    """Boolean mask of nominal columns from dtypes or ``categorical_features``."""
+    if categorical_features is None:
+        if isinstance(X, pd.DataFrame):
+            return np.array([_is_nominal_dtype(dt) for dt in X.dtypes], dtype=bool)
+        if getattr(X, "dtype", None) is not None and X.dtype.kind in "USb":
+            # text or bool arrays can only be nominal; object arrays are numeric
+            # unless named in categorical_features (like sklearn's encoders)
+            return np.ones(n_features, dtype=bool)
+        return np.zeros(n_features, dtype=bool)
+    spec = np.asarray(categorical_features)
+    if spec.dtype == bool:
+        if spec.shape != (n_features,):
+            raise ValueError(
+                f"categorical_features as a boolean mask must have {n_features} "
+                f"entries, got shape {spec.shape}."
+            )
+        return spec.copy()
+    mask = np.zeros(n_features, dtype=bool)
+    names = list(feature_names) if feature_names is not None else None
+    for item in np.atleast_1d(spec).tolist():
+        if isinstance(item, str):
+            if names is None or item not in names:
+                raise ValueError(
+                    f"categorical_features names column {item!r}, which is not among "
+                    f"the input's columns."
+                )
+            mask[names.index(item)] = True
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if not -n_features <= item < n_features:
+                raise ValueError(
+                    f"categorical_features index {item} is out of range for "
+                    f"{n_features} features."
+                )
+            mask[item] = True
+        else:
+            raise ValueError(
+                "categorical_features must be column indices, column names or a "
+                f"boolean mask; got an entry {item!r}."
+            )
+    return mask
+
+
+def _column_values(X, j):
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[:, j]
+    return X[:, j]
+
+
+def _numeric_column(values, name) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_numeric_dtype(values.dtype)
+        ):
+            raise ValueError(
+                f"Column {name!r} has dtype {values.dtype}, which is neither numeric "
+                "nor nominal; convert it or name it in categorical_features."
+            )
+        col = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        try:
+            col = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
+                f"Column {name!r} holds non-numeric values ({exc}); name it in "
+                "categorical_features to treat it as nominal."
+            ) from exc
+    if np.isinf(col).any():
+        raise ValueError(
+            f"Input X contains infinity in column {name!r}; entree treats NaN as "
+            "missing but infinite values are not allowed."
+        )
+    return col
+
+
+def _missing_mask(values) -> np.ndarray:
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
+def _learn_categories(values) -> np.ndarray:
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories.to_numpy()
+    else:
+        arr = np.asarray(values, dtype=object)
+        present = arr[~_missing_mask(arr)]
+        uniques = pd.unique(present)
+        try:
+            cats = np.array(sorted(uniques), dtype=object)
+        except TypeError:  # mixed types: order by text, deterministically
+            cats = np.array(sorted(uniques, key=lambda v: (type(v).__name__, str(v))))
+    return np.asarray(cats, dtype=object)
+
+
+def _encode_categories(values, categories) -> np.ndarray:
+    arr = np.asarray(values, dtype=object)
+    codes = pd.Categorical(arr, categories=pd.Index(categories, dtype=object)).codes
+    out = codes.astype(np.float64)
+    out[codes < 0] = np.nan  # missing or unseen: spread over branches
+    return out
+
+
+def encode_fit(X, nominal_mask, feature_names):
+    """Encode training X; returns (float matrix, ColumnSpec)."""
+    n_samples = X.shape[0]
+    n_features = X.shape[1]
+    out = np.empty((n_samples, n_features), dtype=np.float64)
+    categories = []
+    for j in range(n_features):
+        values = _column_values(X, j)
+        if nominal_mask[j]:
+            cats = _learn_categories(values)
+            if len(cats) > MAX_CATEGORIES:
+                raise ValueError(
+                    f"Column {feature_names[j]!r} has {len(cats)} categories; at most "
+                    f"{MAX_CATEGORIES} are supported."
+                )
+            categories.append(cats)
+            out[:, j] = _encode_categories(values, cats)
+        else:
+            categories.append(None)
+            out[:, j] = _numeric_column(values, feature_names[j])
+    spec = ColumnSpec(
+        is_nominal=np.asarray(nominal_mask, dtype=bool).copy(),
+        categories=categories,
+        feature_names=np.asarray(feature_names, dtype=object),
+    )
+    return out, spec
+
+
+def encode_transform(X, spec: ColumnSpec) -> np.ndarray:
+    """Encode X for prediction with the categories learned at fit."""
+    n_samples, n_features = X.shape
+    out = np.empty((n_samples, n_features), dtype=np.float64)
+    for j in range(n_features):
+        values = _column_values(X, j)
+        if spec.is_nominal[j]:
+            out[:, j] = _encode_categories(values, spec.categories[j])
+        else:
+            out[:, j] = _numeric_column(values, spec.feature_names[j])
+    return out
