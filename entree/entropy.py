@@ -92,7 +92,9 @@ def _as_nonnegative(values: ArrayLike, name: str) -> NDArray[np.float64]:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite (it contains NaN or infinity)")
     if np.any(array < 0):
-        raise ValueError(f"{name} must be non-negative, got minimum {array.min()!r}")
+        raise ValueError(
+            f"{name} must be non-negative, got minimum {float(array.min())}"
+        )
     return array
 
 
@@ -355,8 +357,15 @@ def kl_divergence(
     p_dist, q_dist, axis = _paired_distributions(p, q, axis)
     terms = np.zeros_like(p_dist)
     support = p_dist > 0
-    with np.errstate(divide="ignore"):
-        terms[support] = p_dist[support] * np.log(p_dist[support] / q_dist[support])
+    p_support, q_support = p_dist[support], q_dist[support]
+    with np.errstate(divide="ignore", over="ignore"):
+        log_ratio = np.log(p_support / q_support)
+        # p / q can overflow for a subnormal q; the difference of logs cannot.
+        overflowed = np.isinf(log_ratio) & (q_support > 0)
+        log_ratio[overflowed] = np.log(p_support[overflowed]) - np.log(
+            q_support[overflowed]
+        )
+    terms[support] = p_support * log_ratio
     D = np.maximum(terms.sum(axis=axis), 0.0) / log_base
     return _scalar_or_array(D)
 
@@ -819,6 +828,7 @@ def _split_counts(
     parent_counts: ArrayLike, child_counts: ArrayLike, missing_counts: ArrayLike | None
 ) -> tuple[NDArray, NDArray, NDArray]:
     """Validate a split; return (child, known, missing) with broadcast shapes."""
+    parent = _as_nonnegative(parent_counts, "parent_counts")
     child = _as_nonnegative(child_counts, "child_counts")
     if child.ndim < 2:
         raise ValueError(
@@ -827,7 +837,6 @@ def _split_counts(
         )
     if child.shape[-2] == 0 or child.shape[-1] == 0:
         raise ValueError(f"child_counts is empty, got shape {child.shape}")
-    parent = _as_nonnegative(parent_counts, "parent_counts")
     n_classes = child.shape[-1]
     if parent.ndim == 0 or parent.shape[-1] != n_classes:
         raise ValueError(

@@ -272,7 +272,8 @@ class BaseEntropyTree(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Most probable class of each row (argmax of :meth:`predict_proba`)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def apply(self, X):
         """Id of the leaf each row lands in (the heaviest leaf for spread rows)."""
