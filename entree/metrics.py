@@ -523,7 +523,8 @@ def evaluate(
         Seed of the fold shuffling when ``cv`` is an integer.
     progress : callable, default=None
         Called as ``progress(fold_index, n_folds)`` after each fold is scored, with
-        a 0-based ``fold_index``; lets a command line show progress.
+        a 0-based ``fold_index`` (once, as ``progress(0, 1)``, when ``cv`` is None);
+        lets a command line show progress.
 
     Returns
     -------

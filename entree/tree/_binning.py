@@ -15,7 +15,7 @@ import numba
 import numpy as np
 
 MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
-_SUBSAMPLE = 200_000  # rows used to place quantile bin edges on large data
+_SUBSAMPLE = 50_000  # rows used to place quantile bin edges on large data
 
 
 @dataclass
@@ -65,20 +65,27 @@ def _codes_and_ranges(column, edges, exact, out_codes, bin_min, bin_max):
     return True
 
 
-def _sample(column: np.ndarray) -> np.ndarray:
-    present = column[~np.isnan(column)]
-    if present.shape[0] > _SUBSAMPLE:
-        # a fixed generator: the same data always gives the same bins
-        rng = np.random.default_rng(0)
-        present = present[rng.choice(present.shape[0], _SUBSAMPLE, replace=False)]
-    return present
+def _subsample_rows(n_samples: int):
+    """Rows used to place bin edges: all of them, or a fixed random subset."""
+    if n_samples <= _SUBSAMPLE:
+        return None
+    # a fixed generator: the same data always gives the same bins
+    rng = np.random.default_rng(0)
+    return np.sort(rng.choice(n_samples, _SUBSAMPLE, replace=False))
 
 
-def _quantile_edges(sample: np.ndarray, max_bins: int) -> np.ndarray:
-    # max_bins - 1 cut points at evenly spaced percentiles (midpoint interpolation).
-    percentiles = np.linspace(0, 100, max_bins + 1)[1:-1]
-    edges = np.unique(np.percentile(sample, percentiles, method="midpoint"))
-    return edges[edges < sample.max()]
+def _quantile_edges(ordered: np.ndarray, max_bins: int) -> np.ndarray:
+    """max_bins - 1 cut points at evenly spaced percentiles of a sorted sample.
+
+    Each cut is the midpoint of the two order statistics around the percentile, so
+    no cut equals a sample value.
+    """
+    positions = np.linspace(0, ordered.shape[0] - 1, max_bins + 1)[1:-1]
+    below = ordered[np.floor(positions).astype(np.int64)]
+    above_idx = np.searchsorted(ordered, below, side="right")
+    above = ordered[np.minimum(above_idx, ordered.shape[0] - 1)]
+    edges = np.unique(below / 2.0 + above / 2.0)
+    return edges[edges < ordered[-1]]
 
 
 def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: int):
@@ -91,6 +98,7 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
     n_bins = np.zeros(n_features, dtype=np.int64)
     bin_min, bin_max = [], []
     column_codes = np.empty(n_samples, dtype=np.uint16)
+    sample_rows = _subsample_rows(n_samples)
     for j in range(n_features):
         column = np.ascontiguousarray(X[:, j])
         if is_nominal[j]:
@@ -101,17 +109,21 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
             bin_min.append(np.zeros(0))
             bin_max.append(np.zeros(0))
             continue
-        sample = _sample(column)
-        distinct = np.unique(sample)
+        sample = column if sample_rows is None else column[sample_rows]
+        ordered = np.sort(sample[~np.isnan(sample)])
         exact = False
-        if distinct.shape[0] <= max_bins:
+        n_distinct = (
+            int(np.count_nonzero(np.diff(ordered))) + 1 if ordered.shape[0] else 0
+        )
+        if n_distinct <= max_bins:
+            distinct = np.unique(ordered)
             edges = distinct
             lo_arr = np.full(edges.shape[0], np.inf)
             hi_arr = np.full(edges.shape[0], -np.inf)
             exact = _codes_and_ranges(column, edges, True, column_codes, lo_arr, hi_arr)
             nb = edges.shape[0]
         if not exact:
-            edges = _quantile_edges(sample, max_bins)
+            edges = _quantile_edges(ordered, max_bins)
             nb = edges.shape[0] + 1
             lo_arr = np.full(nb, np.inf)
             hi_arr = np.full(nb, -np.inf)

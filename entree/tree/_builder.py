@@ -37,161 +37,192 @@ class GrowParams:
 
 
 @numba.njit(cache=True, inline="always")
-def _xlog2x(x):
-    return x * np.log2(x) if x > 0.0 else 0.0
+def _xlog2x(c, table):
+    """c log2 c, from a table when c is a whole number (unweighted counts)."""
+    if c <= WEIGHT_EPS:
+        return 0.0
+    i = np.int64(c)
+    if i == c and i < table.shape[0]:
+        return table[i]
+    return c * np.log2(c)
 
 
 @numba.njit(cache=True)
-def _entropy_of(counts):
-    """Entropy in bits of a vector of non-negative weights."""
-    total = 0.0
-    for c in counts:
-        if c > WEIGHT_EPS:
-            total += c
-    if total <= WEIGHT_EPS:
-        return 0.0
+def _sum_xlog2x(counts):
+    """sum_k c_k log2 c_k over the non-empty entries (so w H = w log2 w - this)."""
     acc = 0.0
     for c in counts:
         if c > WEIGHT_EPS:
-            acc += _xlog2x(c / total)
-    return -acc
+            acc += c * np.log2(c)
+    return acc
 
 
 @numba.njit(cache=True)
-def _split_entropy(parts, total):
-    """-sum (w/N) log2(w/N) over branch weights ``parts`` (split information)."""
-    acc = 0.0
+def _weighted_entropy(counts, total):
+    """total * H(counts / total) in bits."""
     if total <= WEIGHT_EPS:
         return 0.0
-    for w in parts:
-        if w > WEIGHT_EPS:
-            acc += _xlog2x(w / total)
-    return -acc
+    return max(total * np.log2(total) - _sum_xlog2x(counts), 0.0)
 
 
 @numba.njit(cache=True)
 def build_histogram(codes, y, rows, row_weight, start, end, bin_offset, n_classes, out):
-    """Weighted class counts per (feature, bin) over rows[start:end] into ``out``."""
-    out[:] = 0.0
+    """Add weighted class counts per (feature, bin) over rows[start:end] into ``out``.
+
+    ``out`` must be zero where these rows land (see clear_histogram). It holds the
+    class weights of every bin, then (from ``bin_offset[-1] * n_classes`` on) each
+    bin's total weight, packed so that scans skip empty bins cheaply.
+    """
     n_features = codes.shape[1]
+    totals = bin_offset[n_features] * n_classes
     for i in range(start, end):
         r = rows[i]
         w = row_weight[i]
         k = y[r]
         for f in range(n_features):
-            out[(bin_offset[f] + codes[r, f]) * n_classes + k] += w
+            b = bin_offset[f] + codes[r, f]
+            out[b * n_classes + k] += w
+            out[totals + b] += w
+
+
+@numba.njit(cache=True)
+def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out):
+    """Zero the bins that rows[start:end] touched (cheaper than a full reset)."""
+    n_features = codes.shape[1]
+    totals = bin_offset[n_features] * n_classes
+    for i in range(start, end):
+        r = rows[i]
+        for f in range(n_features):
+            b = bin_offset[f] + codes[r, f]
+            out[totals + b] = 0.0
+            for k in range(n_classes):
+                out[b * n_classes + k] = 0.0
 
 
 @numba.njit(cache=True)
 def _score_feature(
-    hist, f, bin_offset, n_bins, is_nominal, n_classes, node_total, params_f, mdl
+    hist,
+    totals,
+    base,
+    nb,
+    nominal,
+    n_classes,
+    node_value,
+    node_total,
+    min_cases,
+    mdl,
+    known,
+    left,
+    table,
 ):
-    """Score the best test on feature f.
+    """Score the best test on one feature from the node's histogram.
 
     Returns (selection_gain, gain, split_info, cut_lo, cut_hi): selection_gain is the
     gain used to choose the feature (with C4.5's MDL cost on numeric cuts), gain the
-    plain information gain scaled by the known fraction. cut_lo/cut_hi are the last bin
-    of the left branch and the first bin of the right one (numeric only). An invalid
+    information gain scaled by the known fraction. cut_lo/cut_hi are the last bin of
+    the left branch and the first bin of the right one (numeric only). An unusable
     feature gives selection_gain = -inf.
     """
-    min_cases = params_f[0]
-    base = bin_offset[f]
-    nb = n_bins[f]
     K = n_classes
-    known = np.zeros(K)
-    for b in range(nb):
-        for k in range(K):
-            known[k] += hist[(base + b) * K + k]
+    missing_at = (base + nb) * K
+    missing_w = hist[totals + base + nb]
     known_w = 0.0
     for k in range(K):
+        v = node_value[k] - hist[missing_at + k]
+        known[k] = v if v > 0.0 else 0.0
         known_w += known[k]
-    missing_w = 0.0
-    for k in range(K):
-        missing_w += hist[(base + nb) * K + k]
     total_w = known_w + missing_w
-    invalid = (-np.inf, 0.0, 0.0, -1, -1)
-    if known_w < 2.0 * min_cases or known_w <= WEIGHT_EPS:
-        return invalid
+    if known_w < 2.0 * min_cases - 1e-12 or known_w <= WEIGHT_EPS:
+        return (-np.inf, 0.0, 0.0, -1, -1)
     known_fraction = known_w / total_w
-    h_known = _entropy_of(known)
-    branch = np.zeros(K)
-    if is_nominal[f]:
+    known_info = _weighted_entropy(known, known_w)  # known_w * H(known)
+    if nominal:
         n_reasonable = 0
         info = 0.0
         split_acc = 0.0
         for b in range(nb):
-            w = 0.0
-            for k in range(K):
-                branch[k] = hist[(base + b) * K + k]
-                w += branch[k]
+            at = (base + b) * K
+            w = hist[totals + base + b]
             if w <= WEIGHT_EPS:
                 continue
             if w >= min_cases - 1e-12:
                 n_reasonable += 1
-            info += w * _entropy_of(branch)
-            split_acc += _xlog2x(w / total_w)
+            info += max(w * np.log2(w) - _sum_xlog2x(hist[at : at + K]), 0.0)
+            split_acc += w * np.log2(w / total_w)
         if n_reasonable < 2:
-            return invalid
-        gain = known_fraction * (h_known - info / known_w)
-        split_info = -split_acc - _xlog2x(missing_w / total_w)
+            return (-np.inf, 0.0, 0.0, -1, -1)
+        gain = known_fraction * (known_info - info) / known_w
+        split_info = -split_acc / total_w
+        if missing_w > WEIGHT_EPS:
+            split_info -= (missing_w / total_w) * np.log2(missing_w / total_w)
         return (gain, gain, split_info, -1, -1)
-    # Numeric: binary cut between two non-empty bins, chosen by gain (C4.5).
+    # Numeric: a binary cut between two non-empty bins, chosen by gain (C4.5).
     min_split = 0.1 * known_w / K
     if min_split < min_cases:
         min_split = min_cases
     elif min_split > 25.0:
         min_split = 25.0
-    left = np.zeros(K)
-    right = np.zeros(K)
+    left[:] = 0.0
     left_w = 0.0
-    best_gain = -np.inf
+    # sums of c log2 c over the classes of each side, updated as bins move left
+    left_sum = 0.0
+    right_sum = 0.0
+    for k in range(K):
+        right_sum += _xlog2x(known[k], table)
+    best_info = np.inf
     best_lo = -1
     best_left_w = 0.0
     tries = 0
-    for b in range(nb - 1):
-        w = 0.0
-        for k in range(K):
-            v = hist[(base + b) * K + k]
-            left[k] += v
-            w += v
+    prev = -1  # last non-empty bin, already moved to the left side
+    for b in range(nb):
+        w = hist[totals + base + b]
         if w <= WEIGHT_EPS:
             continue
+        at = (base + b) * K
+        if prev >= 0:
+            # candidate cut between bin `prev` (left) and bin b (right)
+            right_w = known_w - left_w
+            if left_w >= min_split - 1e-12 and right_w >= min_split - 1e-12:
+                tries += 1
+                info = (
+                    _xlog2x(left_w, table)
+                    - left_sum
+                    + _xlog2x(right_w, table)
+                    - right_sum
+                )
+                if info < best_info - 1e-12:
+                    best_info = info
+                    best_lo = prev
+                    best_left_w = left_w
+        for k in range(K):
+            c = hist[at + k]
+            if c > WEIGHT_EPS:
+                lk = left[k]
+                rk = known[k] - lk
+                left_sum += _xlog2x(lk + c, table) - _xlog2x(lk, table)
+                right_sum += _xlog2x(rk - c, table) - _xlog2x(rk, table)
+                left[k] = lk + c
         left_w += w
-        right_w = known_w - left_w
-        if right_w <= WEIGHT_EPS:
-            break
-        if left_w < min_split - 1e-12 or right_w < min_split - 1e-12:
-            continue
-        tries += 1
-        for k in range(K):
-            right[k] = known[k] - left[k]
-        g = (
-            h_known
-            - (left_w * _entropy_of(left) + right_w * _entropy_of(right)) / known_w
-        )
-        if g > best_gain + 1e-12:
-            best_gain = g
-            best_lo = b
-            best_left_w = left_w
-    if tries == 0:
-        return invalid
+        prev = b
+    if tries == 0 or best_lo < 0:
+        return (-np.inf, 0.0, 0.0, -1, -1)
     best_hi = best_lo + 1
-    while best_hi < nb:
-        w = 0.0
-        for k in range(K):
-            w += hist[(base + best_hi) * K + k]
-        if w > WEIGHT_EPS:
-            break
+    while best_hi < nb and hist[totals + base + best_hi] <= WEIGHT_EPS:
         best_hi += 1
-    gain = known_fraction * best_gain
+    gain = known_fraction * max(known_info - best_info, 0.0) / known_w
     selection = gain
     if mdl:
         selection = gain - np.log2(tries) / total_w
-    split_info = -(
-        _xlog2x(best_left_w / total_w)
-        + _xlog2x((known_w - best_left_w) / total_w)
-        + _xlog2x(missing_w / total_w)
+    right_w = known_w - best_left_w
+    split_info = (
+        -(
+            best_left_w * np.log2(best_left_w / total_w)
+            + right_w * np.log2(right_w / total_w)
+        )
+        / total_w
     )
+    if missing_w > WEIGHT_EPS:
+        split_info -= (missing_w / total_w) * np.log2(missing_w / total_w)
     return (selection, gain, split_info, best_lo, best_hi)
 
 
@@ -202,66 +233,73 @@ def _choose_split(
     n_bins,
     is_nominal,
     n_classes,
+    node_value,
     node_total,
     criterion,
-    params_f,
+    min_cases,
     mdl,
     min_gain,
+    work_sel,
+    work_gain,
+    work_info,
+    work_lo,
+    work_hi,
+    known,
+    left,
+    table,
 ):
     """Pick the feature to split on; returns (feature, gain, split_info, lo, hi)."""
     n_features = n_bins.shape[0]
-    sel = np.empty(n_features)
-    gains = np.empty(n_features)
-    infos = np.empty(n_features)
-    los = np.empty(n_features, dtype=np.int64)
-    his = np.empty(n_features, dtype=np.int64)
     n_valid = 0
     gain_sum = 0.0
     for f in range(n_features):
         s, g, si, lo, hi = _score_feature(
             hist,
-            f,
-            bin_offset,
-            n_bins,
-            is_nominal,
+            bin_offset[n_features] * n_classes,
+            bin_offset[f],
+            n_bins[f],
+            is_nominal[f],
             n_classes,
+            node_value,
             node_total,
-            params_f,
+            min_cases,
             mdl,
+            known,
+            left,
+            table,
         )
-        sel[f] = s
-        gains[f] = g
-        infos[f] = si
-        los[f] = lo
-        his[f] = hi
+        work_sel[f] = s
+        work_gain[f] = g
+        work_info[f] = si
+        work_lo[f] = lo
+        work_hi[f] = hi
         if s > min_gain + 1e-12:
             n_valid += 1
             gain_sum += s
     best = -1
     if n_valid == 0:
         return best, 0.0, 0.0, -1, -1
+    best_val = -np.inf
     if criterion == CRITERION_GAIN:
-        best_val = -np.inf
         for f in range(n_features):
-            if sel[f] > min_gain + 1e-12 and sel[f] > best_val + 1e-12:
-                best_val = sel[f]
+            if work_sel[f] > min_gain + 1e-12 and work_sel[f] > best_val + 1e-12:
+                best_val = work_sel[f]
                 best = f
     else:
         # C4.5: among tests with at least average gain, the highest gain ratio.
         average = gain_sum / n_valid
-        best_val = -np.inf
         for f in range(n_features):
-            if sel[f] <= min_gain + 1e-12 or infos[f] <= WEIGHT_EPS:
+            if work_sel[f] <= min_gain + 1e-12 or work_info[f] <= WEIGHT_EPS:
                 continue
-            if sel[f] < average - C45_EPSILON:
+            if work_sel[f] < average - C45_EPSILON:
                 continue
-            ratio = sel[f] / infos[f]
+            ratio = work_sel[f] / work_info[f]
             if ratio > best_val + 1e-12:
                 best_val = ratio
                 best = f
     if best < 0:
         return best, 0.0, 0.0, -1, -1
-    return best, gains[best], infos[best], los[best], his[best]
+    return best, work_gain[best], work_info[best], work_lo[best], work_hi[best]
 
 
 @numba.njit(cache=True)
@@ -297,8 +335,8 @@ def grow_tree(
     bin_offset = np.zeros(n_features + 1, dtype=np.int64)
     for f in range(n_features):
         bin_offset[f + 1] = bin_offset[f] + n_bins[f] + 1
-    hist_size = bin_offset[n_features] * K
-    params_f = np.array([min_cases])
+    totals = bin_offset[n_features] * K  # where the per-bin total weights start
+    hist_size = bin_offset[n_features] * (K + 1)
 
     # Node arrays, grown by doubling.
     cap = 64
@@ -321,17 +359,29 @@ def grow_tree(
     for i in range(n_samples):
         rows[i] = i
         row_weight[i] = sample_weight[i]
-    root_value = np.zeros(K)
-    for i in range(n_samples):
-        root_value[y[i]] += sample_weight[i]
-    value[0] = root_value
+        value[0, y[i]] += sample_weight[i]
     n_rows[0] = n_samples
     n_nodes = 1
 
     # Histogram slots: slot[d] holds the remainder (parent minus siblings) for the
-    # pending largest child at depth d; scratch holds a directly built histogram.
+    # pending largest child at depth d; scratch holds a directly built histogram and
+    # is kept zero between nodes by clearing only the bins a node touched.
     slots = np.zeros((8, hist_size))
     scratch = np.zeros(hist_size)
+
+    # Workspaces reused at every node.
+    work_sel = np.empty(n_features)
+    work_gain = np.empty(n_features)
+    work_info = np.empty(n_features)
+    work_lo = np.empty(n_features, dtype=np.int64)
+    work_hi = np.empty(n_features, dtype=np.int64)
+    known = np.empty(K)
+    left = np.empty(K)
+    # c log2 c for whole counts: most counts are integers when rows are unweighted
+    table = np.zeros(n_samples + 2)
+    for i in range(2, n_samples + 2):
+        table[i] = i * np.log2(i)
+    missing_counts = np.empty(K)
 
     # Stack entries: node, start, end, mode (0 build, 1 remainder in slot, 2 build and
     # subtract from the slot of its depth).
@@ -342,7 +392,6 @@ def grow_tree(
     stack[0, 3] = 0
     sp = 1
 
-    tmp_counts = np.zeros(K)
     while sp > 0:
         sp -= 1
         node = stack[sp, 0]
@@ -353,37 +402,36 @@ def grow_tree(
         if d + 2 > slots.shape[0]:
             slots = _ensure_capacity(slots, d + 2)
 
+        node_value = value[node]
         node_total = 0.0
         n_nonzero_classes = 0
         for k in range(K):
-            node_total += value[node, k]
-            if value[node, k] > WEIGHT_EPS:
+            node_total += node_value[k]
+            if node_value[k] > WEIGHT_EPS:
                 n_nonzero_classes += 1
-
         expandable = (
             n_nonzero_classes > 1
             and node_total >= min_samples_split - 1e-12
             and node_total >= 2.0 * min_cases - 1e-12
             and (max_depth < 0 or d < max_depth)
         )
-        if mode == 2:
-            build_histogram(
-                codes, y, rows, row_weight, start, end, bin_offset, K, scratch
-            )
-            slot = slots[d]
-            for j in range(hist_size):
-                slot[j] -= scratch[j]
-            hist = scratch
-        elif mode == 1:
+        in_scratch = False
+        if mode == 1:
             hist = slots[d]
-        else:
-            if not expandable:
-                continue
+        elif mode == 2 or expandable:
             build_histogram(
                 codes, y, rows, row_weight, start, end, bin_offset, K, scratch
             )
+            if mode == 2:
+                slot = slots[d]
+                for j in range(hist_size):
+                    slot[j] -= scratch[j]
             hist = scratch
+            in_scratch = True
+        else:
+            continue
         if not expandable:
+            clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
             continue
 
         f, g, si, lo, hi = _choose_split(
@@ -392,49 +440,51 @@ def grow_tree(
             n_bins,
             is_nominal,
             K,
+            node_value,
             node_total,
             criterion,
-            params_f,
+            min_cases,
             mdl,
             min_gain,
+            work_sel,
+            work_gain,
+            work_info,
+            work_lo,
+            work_hi,
+            known,
+            left,
+            table,
         )
         if f < 0:
+            if in_scratch:
+                clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
             continue
 
         # Branches: numeric -> bins [0, lo] and [hi, nb); nominal -> each present bin.
         nb = n_bins[f]
         base = bin_offset[f]
+        branch_of_bin = np.full(nb + 1, -1, dtype=np.int64)
         if is_nominal[f]:
             n_branch = 0
             for b in range(nb):
-                w = 0.0
-                for k in range(K):
-                    w += hist[(base + b) * K + k]
-                if w > WEIGHT_EPS:
+                if hist[totals + base + b] > WEIGHT_EPS:
+                    branch_of_bin[b] = n_branch
                     n_branch += 1
         else:
             n_branch = 2
-        branch_of_bin = np.full(nb + 1, -1, dtype=np.int64)
+            for b in range(nb):
+                branch_of_bin[b] = 0 if b <= lo else 1
         child_known = np.zeros((n_branch, K))
         child_bin = np.full(n_branch, -1, dtype=np.int64)
-        if is_nominal[f]:
-            c = 0
-            for b in range(nb):
-                w = 0.0
-                for k in range(K):
-                    w += hist[(base + b) * K + k]
-                if w > WEIGHT_EPS:
-                    branch_of_bin[b] = c
-                    child_bin[c] = b
-                    for k in range(K):
-                        child_known[c, k] = hist[(base + b) * K + k]
-                    c += 1
-        else:
-            for b in range(nb):
-                c = 0 if b <= lo else 1
-                branch_of_bin[b] = c
-                for k in range(K):
-                    child_known[c, k] += hist[(base + b) * K + k]
+        for b in range(nb):
+            c = branch_of_bin[b]
+            if c < 0:
+                continue
+            if is_nominal[f]:
+                child_bin[c] = b
+            at = (base + b) * K
+            for k in range(K):
+                child_known[c, k] += hist[at + k]
         known_w = 0.0
         child_w = np.zeros(n_branch)
         for c in range(n_branch):
@@ -443,7 +493,9 @@ def grow_tree(
             known_w += child_w[c]
         frac = child_w / known_w
         for k in range(K):
-            tmp_counts[k] = hist[(base + nb) * K + k]
+            missing_counts[k] = hist[(base + nb) * K + k]
+        use_subtraction = False
+        largest = 0
 
         # Partition rows into child segments placed after every live segment (this
         # node's and those still on the stack), so dead space is reused.
@@ -463,6 +515,15 @@ def grow_tree(
         for c in range(n_branch):
             child_count[c] += n_missing
             total_rows += child_count[c]
+            if child_count[c] > child_count[largest]:
+                largest = c
+        # Histogram subtraction for the largest child when it pays off.
+        use_subtraction = child_count[largest] * n_features > n_branch * hist_size
+        if use_subtraction:
+            slots[d + 1, :] = hist
+        if in_scratch:
+            clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
+
         if seg_start + total_rows > rows.shape[0]:
             rows = _ensure_capacity(rows, seg_start + total_rows)
             row_weight = _ensure_capacity(row_weight, seg_start + total_rows)
@@ -509,7 +570,6 @@ def grow_tree(
         split_info_arr[node] = si
         first_child[node] = n_nodes
         n_children[node] = n_branch
-        largest = 0
         for c in range(n_branch):
             child = n_nodes + c
             feature[child] = -2
@@ -520,20 +580,14 @@ def grow_tree(
             branch_code[child] = child_bin[c]
             branch_weight[child] = frac[c]
             for k in range(K):
-                value[child, k] = child_known[c, k] + frac[c] * tmp_counts[k]
+                value[child, k] = child_known[c, k] + frac[c] * missing_counts[k]
             n_rows[child] = child_count[c]
             depth[child] = d + 1
             gain_arr[child] = 0.0
             split_info_arr[child] = 0.0
-            if child_count[c] > child_count[largest]:
-                largest = c
 
-        # Histogram subtraction for the largest child when it pays off.
-        use_subtraction = child_count[largest] * n_features > n_branch * hist_size
         if sp + n_branch > stack.shape[0]:
             stack = _ensure_capacity(stack, sp + n_branch)
-        if use_subtraction:
-            slots[d + 1, :] = hist
         # Push the largest child first so that its siblings are processed before it.
         order = np.empty(n_branch, dtype=np.int64)
         order[0] = largest

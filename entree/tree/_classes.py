@@ -49,6 +49,8 @@ class BaseEntropyTree(ClassifierMixin, BaseEstimator):
         "pruning": [StrOptions({"error_based"}), None],
         "confidence": [Interval(Real, 0.0, 0.5, closed="right")],
         "smoothing": [StrOptions(set(SMOOTHING_METHODS))],
+        "smoothing_strength": [Interval(Real, 0.0, None, closed="left"),
+                               StrOptions({"auto"})],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -65,6 +67,7 @@ class BaseEntropyTree(ClassifierMixin, BaseEstimator):
         pruning="error_based",
         confidence=0.25,
         smoothing="laplace",
+        smoothing_strength="auto",
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -77,6 +80,7 @@ class BaseEntropyTree(ClassifierMixin, BaseEstimator):
         self.pruning = pruning
         self.confidence = confidence
         self.smoothing = smoothing
+        self.smoothing_strength = smoothing_strength
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
@@ -232,7 +236,7 @@ class BaseEntropyTree(ClassifierMixin, BaseEstimator):
             split_info=np.where(leaf, 0.0, split_info[order]),
         )
         self._node_proba = node_probabilities(
-            self.smoothing, self.tree_.value, self.tree_.parent
+            self.tree_, method=self.smoothing, strength=self.smoothing_strength
         )
         return self
 
@@ -340,6 +344,9 @@ class C45Classifier(BaseEntropyTree):
         C4.5's CF: smaller values prune more.
     smoothing : {"laplace", "none"}, default="laplace"
         How leaf class counts become probabilities.
+    smoothing_strength : float or "auto", default="auto"
+        Strength of the smoothing for methods that have one; "auto" chooses it
+        from the training data.
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
@@ -398,6 +405,7 @@ class C45Classifier(BaseEntropyTree):
         pruning="error_based",
         confidence=0.25,
         smoothing="laplace",
+        smoothing_strength="auto",
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -411,6 +419,7 @@ class C45Classifier(BaseEntropyTree):
             pruning=pruning,
             confidence=confidence,
             smoothing=smoothing,
+            smoothing_strength=smoothing_strength,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,
@@ -435,6 +444,7 @@ class ID3Classifier(BaseEntropyTree):
     pruning : {"error_based"} or None, default=None
     confidence : float in (0, 0.5], default=0.25
     smoothing : {"laplace", "none"}, default="laplace"
+    smoothing_strength : float or "auto", default="auto"
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -462,6 +472,7 @@ class ID3Classifier(BaseEntropyTree):
         pruning=None,
         confidence=0.25,
         smoothing="laplace",
+        smoothing_strength="auto",
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -475,6 +486,7 @@ class ID3Classifier(BaseEntropyTree):
             pruning=pruning,
             confidence=confidence,
             smoothing=smoothing,
+            smoothing_strength=smoothing_strength,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,

@@ -23,10 +23,13 @@ def laplace(value: np.ndarray) -> np.ndarray:
     return (value + 1.0) / (value.sum(axis=1, keepdims=True) + n_classes)
 
 
-def node_probabilities(
-    method: str, value: np.ndarray, parent: np.ndarray
-) -> np.ndarray:
-    """Probability estimates for every node by the named method."""
+def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
+    """Probability estimates for every node of a fitted Tree by the named method.
+
+    ``strength`` is a float or "auto" (chosen from the training counts); methods
+    without a strength ignore it.
+    """
+    value = tree.value
     if method == "none":
         return frequencies(value)
     if method == "laplace":

@@ -1,0 +1,96 @@
+"""Fit and predict_proba time of entree against sklearn's entropy tree, same run.
+
+Data: sklearn's make_classification (5 classes, 10 informative of 20 features), a 75/25
+split. Times are process CPU seconds (both libraries run single-threaded here), the
+median of --repeats runs; accuracy is on the held-out quarter.
+
+    python benchmarks/bench_speed.py                     # 10k, 200k and 1M rows
+    python benchmarks/bench_speed.py --sizes 10000 --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+from entree import C45Classifier, ID3Classifier
+
+
+def cpu_time(fn):
+    start = time.process_time()
+    result = fn()
+    return time.process_time() - start, result
+
+
+def measure(make_model, X_train, y_train, X_test, y_test, repeats):
+    fit_times, predict_times = [], []
+    for _ in range(repeats):
+        model = make_model()
+        t_fit, _ = cpu_time(lambda: model.fit(X_train, y_train))
+        t_pred, proba = cpu_time(lambda: model.predict_proba(X_test))
+        fit_times.append(t_fit)
+        predict_times.append(t_pred)
+    accuracy = float(np.mean(model.classes_[proba.argmax(axis=1)] == y_test))
+    return {
+        "fit": statistics.median(fit_times),
+        "predict": statistics.median(predict_times),
+        "accuracy": accuracy,
+        "leaves": model.get_n_leaves(),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,200000,1000000")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    # compile the numba kernels outside the timed runs
+    warm_X, warm_y = make_classification(200, n_features=20, random_state=1)
+    C45Classifier().fit(warm_X, warm_y).predict_proba(warm_X)
+
+    models = {
+        "sklearn entropy": lambda: DecisionTreeClassifier(
+            criterion="entropy", random_state=0
+        ),
+        "entree C4.5": C45Classifier,
+        "entree ID3": ID3Classifier,
+    }
+    print(
+        f"{'rows':>9} {'model':16} {'fit s':>8} {'x faster':>8} {'proba s':>8} "
+        f"{'x faster':>8} {'accuracy':>8} {'leaves':>7}"
+    )
+    for n in [int(s) for s in args.sizes.split(",")]:
+        X, y = make_classification(
+            n_samples=int(n / 0.75),
+            n_features=20,
+            n_informative=10,
+            n_classes=5,
+            random_state=0,
+        )
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, train_size=n, random_state=0
+        )
+        repeats = args.repeats if n < 500_000 else 1
+        results = {
+            name: measure(make, X_train, y_train, X_test, y_test, repeats)
+            for name, make in models.items()
+        }
+        base = results["sklearn entropy"]
+        for name, r in results.items():
+            print(
+                f"{n:>9} {name:16} {r['fit']:8.3f} {base['fit'] / r['fit']:8.1f} "
+                f"{r['predict']:8.4f} {base['predict'] / r['predict']:8.1f} "
+                f"{r['accuracy']:8.4f} {r['leaves']:>7}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
