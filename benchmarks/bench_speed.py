@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from functools import partial
 
 import numpy as np
 from sklearn.datasets import make_classification
@@ -32,8 +33,8 @@ def measure(make_model, X_train, y_train, X_test, y_test, repeats):
     fit_times, predict_times = [], []
     for _ in range(repeats):
         model = make_model()
-        t_fit, _ = cpu_time(lambda: model.fit(X_train, y_train))
-        t_pred, proba = cpu_time(lambda: model.predict_proba(X_test))
+        t_fit, _ = cpu_time(partial(model.fit, X_train, y_train))
+        t_pred, proba = cpu_time(partial(model.predict_proba, X_test))
         fit_times.append(t_fit)
         predict_times.append(t_pred)
     accuracy = float(np.mean(model.classes_[proba.argmax(axis=1)] == y_test))

@@ -518,7 +518,7 @@ def grow_tree(
             if child_count[c] > child_count[largest]:
                 largest = c
         # Histogram subtraction for the largest child when it pays off.
-        use_subtraction = child_count[largest] * n_features > n_branch * hist_size
+        use_subtraction = 4 * child_count[largest] * n_features > n_branch * hist_size
         if use_subtraction:
             slots[d + 1, :] = hist
         if in_scratch:
@@ -580,7 +580,9 @@ def grow_tree(
             branch_code[child] = child_bin[c]
             branch_weight[child] = frac[c]
             for k in range(K):
-                value[child, k] = child_known[c, k] + frac[c] * missing_counts[k]
+                # clamp the rounding dust histogram subtraction can leave
+                v = child_known[c, k] + frac[c] * missing_counts[k]
+                value[child, k] = v if v > WEIGHT_EPS else 0.0
             n_rows[child] = child_count[c]
             depth[child] = d + 1
             gain_arr[child] = 0.0

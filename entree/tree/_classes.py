@@ -26,6 +26,7 @@ from entree._sklearn import (
 from entree.tree._binning import MAX_BINS_LIMIT, fit_bins
 from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO, grow_tree
 from entree.tree._columns import encode_fit, encode_transform, resolve_nominal_mask
+from entree.tree._inspect import InspectionMixin
 from entree.tree._leaf_proba import SMOOTHING_METHODS, node_probabilities
 from entree.tree._prune import (
     compact_order,
@@ -37,7 +38,7 @@ from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
 
 
-class BaseEntropyTree(ClassifierMixin, BaseEstimator):
+class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
     """Shared implementation of the entropy trees; use a preset subclass."""
 
     _parameter_constraints: dict = {

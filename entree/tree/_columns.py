@@ -128,7 +128,7 @@ def _learn_categories(values) -> np.ndarray:
 
 def _encode_categories(values, categories) -> np.ndarray:
     arr = np.asarray(values, dtype=object)
-    codes = pd.Categorical(arr, categories=pd.Index(categories, dtype=object)).codes
+    codes = pd.Index(categories, dtype=object).get_indexer(arr)
     out = codes.astype(np.float64)
     out[codes < 0] = np.nan  # missing or unseen: spread over branches
     return out
@@ -162,8 +162,34 @@ def encode_fit(X, nominal_mask, feature_names):
     return out, spec
 
 
+def _all_numeric_fast(X, spec: ColumnSpec):
+    """The whole matrix at once when every column is numeric (the common case)."""
+    if isinstance(X, pd.DataFrame):
+        if not all(
+            pd.api.types.is_numeric_dtype(dt) and not _is_nominal_dtype(dt)
+            for dt in X.dtypes
+        ):
+            return None
+        out = X.to_numpy(dtype=np.float64, na_value=np.nan)
+    elif X.dtype.kind in "fiu":
+        out = np.asarray(X, dtype=np.float64)
+    else:
+        return None
+    if np.isinf(out).any():
+        column = int(np.flatnonzero(np.isinf(out).any(axis=0))[0])
+        raise ValueError(
+            f"Input X contains infinity in column {spec.feature_names[column]!r}; "
+            "entree treats NaN as missing but infinite values are not allowed."
+        )
+    return out
+
+
 def encode_transform(X, spec: ColumnSpec) -> np.ndarray:
     """Encode X for prediction with the categories learned at fit."""
+    if not spec.is_nominal.any():
+        fast = _all_numeric_fast(X, spec)
+        if fast is not None:
+            return fast
     n_samples, n_features = X.shape
     out = np.empty((n_samples, n_features), dtype=np.float64)
     for j in range(n_features):

@@ -163,86 +163,78 @@ class Tree:
         return int(self.depth.max()) if self.node_count else 0
 
     # -- prediction -----------------------------------------------------------------
-    def predict_proba(
-        self, X: np.ndarray, node_proba: np.ndarray, is_nominal: np.ndarray
-    ) -> np.ndarray:
-        """Mix the ``node_proba`` of the leaves each row of encoded X reaches."""
-        return _predict_kernel(
+    def _navigation(self, is_nominal: np.ndarray) -> np.ndarray:
+        """Per node [feature, threshold, left, right] packed in one row.
+
+        One cache line per level when routing a row; nominal nodes keep ``right`` at
+        -1 and route through the CSR arrays.
+        """
+        cached = getattr(self, "_nav_cache", None)
+        if cached is not None and cached[0] is is_nominal:
+            return cached[1]
+        # int64 rows; column 1 holds the threshold's float64 bits (read via a view)
+        nav = np.full((self.node_count, 4), -1, dtype=np.int64)
+        nav[:, 0] = self.feature
+        nav[:, 1] = self.threshold.view(np.int64)
+        internal = np.flatnonzero(self.feature >= 0)
+        first = self.children[self.children_ptr[internal]]
+        nav[internal, 2] = first
+        numeric = internal[~np.asarray(is_nominal, dtype=bool)[self.feature[internal]]]
+        nav[numeric, 3] = self.children[self.children_ptr[numeric] + 1]
+        self._nav_cache = (is_nominal, nav)
+        return nav
+
+    def _traverse(self, X, node_proba, is_nominal):
+        nav = self._navigation(is_nominal)
+        return _traverse_kernel(
             np.ascontiguousarray(X, dtype=np.float64),
-            self.feature,
-            self.threshold,
+            nav,
+            nav.view(np.float64),
             self.children_ptr,
             self.children,
             self.branch_category,
             self.branch_weight,
             np.ascontiguousarray(node_proba, dtype=np.float64),
-            np.asarray(is_nominal, dtype=np.bool_),
         )
 
-    def leaf_weights(self, X: np.ndarray, is_nominal: np.ndarray) -> np.ndarray:
-        """Weight with which each row reaches each node, shape (n_samples, node_count).
-
-        A row with no missing value on its path reaches exactly one leaf with weight
-        1; a row sent down several branches reaches several leaves.
-        """
-        identity = np.eye(self.node_count)
-        return self.predict_proba(X, identity, is_nominal)
+    def predict_proba(
+        self, X: np.ndarray, node_proba: np.ndarray, is_nominal: np.ndarray
+    ) -> np.ndarray:
+        """Mix the ``node_proba`` of the leaves each row of encoded X reaches."""
+        return self._traverse(X, node_proba, is_nominal)[0]
 
     def apply(self, X: np.ndarray, is_nominal: np.ndarray) -> np.ndarray:
-        """Id of the leaf holding the largest share of each row's weight."""
-        return _apply_kernel(
-            np.ascontiguousarray(X, dtype=np.float64),
-            self.feature,
-            self.threshold,
-            self.children_ptr,
-            self.children,
-            self.branch_category,
-            self.branch_weight,
-            np.asarray(is_nominal, dtype=np.bool_),
-        )
+        """Id of the leaf holding the largest share of each row's weight.
+
+        A row with no missing value on its path reaches exactly one leaf; a row
+        spread over several branches is reported at its heaviest leaf.
+        """
+        empty = np.zeros((self.node_count, 0))
+        return self._traverse(X, empty, is_nominal)[1]
 
     def to_arrays(self) -> dict:
         return {name: getattr(self, name).copy() for name in NODE_ARRAYS}
 
 
-@numba.njit(cache=True, inline="always")
-def _route(
-    x, node, feature, threshold, children_ptr, children, branch_category, is_nominal
-):
-    """Child a value goes to at ``node``, or -1 when it must be spread."""
-    if np.isnan(x):
-        return -1
-    start = children_ptr[node]
-    if is_nominal[feature[node]]:
-        code = np.int64(x)
-        for j in range(start, children_ptr[node + 1]):
-            if branch_category[children[j]] == code:
-                return children[j]
-        return -1
-    if x <= threshold[node]:
-        return children[start]
-    return children[start + 1]
-
-
 @numba.njit(cache=True)
-def _predict_kernel(
-    X,
-    feature,
-    threshold,
-    children_ptr,
-    children,
-    branch_category,
-    branch_weight,
+def _traverse_kernel(
+    X, nav, nav_float, children_ptr, children, branch_category, branch_weight,
     node_proba,
-    is_nominal,
 ):
+    """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
+
+    A NaN at a node (missing, or a category unseen in training) sends the row down
+    every branch with the branch's share of training weight.
+    """
     n_samples = X.shape[0]
     n_out = node_proba.shape[1]
     out = np.zeros((n_samples, n_out))
-    stack_node = np.empty(feature.shape[0] + 1, dtype=np.int64)
-    stack_weight = np.empty(feature.shape[0] + 1)
+    heaviest = np.zeros(n_samples, dtype=np.int64)
+    n_nodes = nav.shape[0]
+    stack_node = np.empty(n_nodes + 1, dtype=np.int64)
+    stack_weight = np.empty(n_nodes + 1)
     for i in range(n_samples):
-        sp = 0
+        best_weight = -1.0
         stack_node[0] = 0
         stack_weight[0] = 1.0
         sp = 1
@@ -250,17 +242,22 @@ def _predict_kernel(
             sp -= 1
             node = stack_node[sp]
             w = stack_weight[sp]
-            while feature[node] >= 0:
-                child = _route(
-                    X[i, feature[node]],
-                    node,
-                    feature,
-                    threshold,
-                    children_ptr,
-                    children,
-                    branch_category,
-                    is_nominal,
-                )
+            while True:
+                f = nav[node, 0]
+                if f < 0:
+                    break
+                x = X[i, f]
+                child = -1
+                if not np.isnan(x):
+                    right = nav[node, 3]
+                    if right >= 0:
+                        child = nav[node, 2] if x <= nav_float[node, 1] else right
+                    else:
+                        code = np.int64(x)
+                        for j in range(children_ptr[node], children_ptr[node + 1]):
+                            if branch_category[children[j]] == code:
+                                child = children[j]
+                                break
                 if child >= 0:
                     node = child
                     continue
@@ -275,58 +272,7 @@ def _predict_kernel(
                 node = first
             for k in range(n_out):
                 out[i, k] += w * node_proba[node, k]
-    return out
-
-
-@numba.njit(cache=True)
-def _apply_kernel(
-    X,
-    feature,
-    threshold,
-    children_ptr,
-    children,
-    branch_category,
-    branch_weight,
-    is_nominal,
-):
-    n_samples = X.shape[0]
-    out = np.empty(n_samples, dtype=np.int64)
-    stack_node = np.empty(feature.shape[0] + 1, dtype=np.int64)
-    stack_weight = np.empty(feature.shape[0] + 1)
-    for i in range(n_samples):
-        best_node = 0
-        best_weight = -1.0
-        stack_node[0] = 0
-        stack_weight[0] = 1.0
-        sp = 1
-        while sp > 0:
-            sp -= 1
-            node = stack_node[sp]
-            w = stack_weight[sp]
-            while feature[node] >= 0:
-                child = _route(
-                    X[i, feature[node]],
-                    node,
-                    feature,
-                    threshold,
-                    children_ptr,
-                    children,
-                    branch_category,
-                    is_nominal,
-                )
-                if child >= 0:
-                    node = child
-                    continue
-                first = children[children_ptr[node]]
-                for j in range(children_ptr[node] + 1, children_ptr[node + 1]):
-                    c = children[j]
-                    stack_node[sp] = c
-                    stack_weight[sp] = w * branch_weight[c]
-                    sp += 1
-                w = w * branch_weight[first]
-                node = first
             if w > best_weight:
                 best_weight = w
-                best_node = node
-        out[i] = best_node
-    return out
+                heaviest[i] = node
+    return out, heaviest

@@ -1,0 +1,665 @@
+"""Save a fitted entree tree to a JSON file and load it back, without pickle.
+
+A model file is plain JSON (UTF-8, standard: no ``NaN`` or ``Infinity`` literals)
+holding one object with these keys:
+
+``format`` : str
+    Always ``"entree-model"``.
+``format_version`` : int
+    Version of this schema, currently ``1``. A file from a newer version is refused.
+``entree_version`` : str
+    Version of entree that wrote the file (informational).
+``estimator`` : str
+    ``"C45Classifier"`` or ``"ID3Classifier"``.
+``params`` : object
+    ``get_params()`` of the estimator. Values are JSON scalars; a list or array
+    parameter (``categorical_features``) is a list; a dict (``class_weight``) is
+    ``{"dict": [[key, value], ...]}`` so that its keys keep their types.
+``classes`` : object
+    ``{"dtype": <numpy dtype string of classes_, e.g. "<U3", "<i8">,
+    "values": [labels]}``.
+``n_features_in`` : int
+    Number of features seen in fit.
+``feature_names_in`` : list of str or null
+    ``feature_names_in_`` when fit saw a DataFrame with string column names.
+``columns`` : object
+    ``{"feature_names": [str], "is_nominal": [bool], "categories": [null or
+    [values]]}``: per feature, null for a numeric feature, else the category
+    labels in code order (a child's ``branch_category`` indexes this list).
+``tree`` : object
+    ``node_count`` and one list per array of :class:`entree.tree.Tree`:
+    ``feature``, ``threshold``, ``children_ptr``, ``children``,
+    ``branch_category``, ``branch_weight``, ``value`` (a list of rows),
+    ``n_node_samples``, ``impurity``, ``gain``, ``split_info``, ``gain_ratio``.
+``node_proba`` : list of lists
+    The probabilities each node predicts, shape (node_count, n_classes).
+
+Labels and categories are JSON strings, integers, floats or booleans and come back
+with exactly that Python type (numpy scalars are saved as the Python scalar they
+hold; ``1`` and ``1.0`` stay distinct). Floats are written with Python's shortest
+round-trip representation, so every number is restored bit for bit and a loaded
+model's ``predict_proba`` is identical to the saved one's. A non-finite float is
+written as ``{"float": "nan"}``, ``{"float": "inf"}`` or ``{"float": "-inf"}``.
+
+:func:`load_model` checks the whole document (keys, types, array lengths, the tree's
+structure, feature and category indices, probabilities) and raises
+:class:`ModelFileError`, a ``ValueError``, with a one-line message naming the first
+problem found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from entree.tree._classes import BaseEntropyTree, C45Classifier, ID3Classifier
+from entree.tree._columns import ColumnSpec
+from entree.tree._tree import NODE_ARRAYS, TREE_LEAF, Tree
+
+__all__ = ["ModelFileError", "from_dict", "load_model", "save_model", "to_dict"]
+
+FORMAT_NAME = "entree-model"
+FORMAT_VERSION = 1
+
+_ESTIMATORS = {cls.__name__: cls for cls in (C45Classifier, ID3Classifier)}
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+_INT_ARRAYS = (
+    "feature",
+    "children_ptr",
+    "children",
+    "branch_category",
+    "n_node_samples",
+)
+_PROBA_TOLERANCE = 1e-9
+_DUST = 1e-6  # negative weights down to this are rounding, not tampering
+
+
+class ModelFileError(ValueError):
+    """A model file or document that is not a valid entree model."""
+
+
+# -- writing ----------------------------------------------------------------------
+def _plain_scalar(value, what: str):
+    """The JSON-ready Python scalar for a label, category or parameter value."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (str, int)):
+        return str(value) if isinstance(value, str) else int(value)
+    if isinstance(value, float):
+        return _plain_float(value)
+    raise ValueError(
+        f"Cannot save {what} {value!r} of type {type(value).__name__}; entree-model "
+        "files hold str, int, float and bool values."
+    )
+
+
+def _plain_float(value: float):
+    value = float(value)
+    if math.isfinite(value):
+        return value
+    return {"float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+
+
+def _float_list(array: np.ndarray):
+    array = np.asarray(array, dtype=np.float64)
+    if np.isfinite(array).all():
+        return array.tolist()
+    if array.ndim == 1:
+        return [_plain_float(v) for v in array.tolist()]
+    return [_float_list(row) for row in array]
+
+
+def _encode_param(value, name: str):
+    if isinstance(value, dict):
+        return {
+            "dict": [
+                [_plain_scalar(k, f"a key of {name}"), _plain_scalar(v, name)]
+                for k, v in value.items()
+            ]
+        }
+    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
+        return [_plain_scalar(v, f"an entry of {name}") for v in list(value)]
+    return _plain_scalar(value, f"parameter {name}")
+
+
+def to_dict(model) -> dict:
+    """A fitted C45Classifier or ID3Classifier as a JSON-ready dict.
+
+    Parameters
+    ----------
+    model : C45Classifier or ID3Classifier
+        A fitted entropy tree.
+
+    Returns
+    -------
+    document : dict
+        The model in the ``entree-model`` format described in this module; only
+        dicts, lists, str, int, float, bool and None, with no non-finite float.
+
+    See Also
+    --------
+    from_dict : the inverse.
+    save_model : write the document to a file.
+
+    Examples
+    --------
+    >>> import json
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import C45Classifier
+    >>> from entree._persistence import from_dict, to_dict
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = C45Classifier().fit(X, y)
+    >>> document = json.loads(json.dumps(to_dict(model)))
+    >>> document["format"], document["estimator"], document["tree"]["node_count"]
+    ('entree-model', 'C45Classifier', 9)
+    >>> bool((from_dict(document).predict_proba(X) == model.predict_proba(X)).all())
+    True
+    """
+    from entree import __version__
+
+    if not isinstance(model, BaseEntropyTree):
+        raise TypeError(
+            "to_dict expects a C45Classifier or ID3Classifier; got "
+            f"{type(model).__name__}."
+        )
+    check_is_fitted(model)
+    name = type(model).__name__
+    if name not in _ESTIMATORS:
+        # a user's subclass is saved as the preset it derives from
+        name = next(n for n, cls in _ESTIMATORS.items() if isinstance(model, cls))
+    tree = model.tree_
+    columns = model._columns
+    feature_names_in = getattr(model, "feature_names_in_", None)
+    tree_doc = {"node_count": tree.node_count}
+    for array_name in NODE_ARRAYS:
+        array = getattr(tree, array_name)
+        if array_name in _INT_ARRAYS:
+            tree_doc[array_name] = np.asarray(array, dtype=np.int64).tolist()
+        else:
+            tree_doc[array_name] = _float_list(array)
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "entree_version": __version__,
+        "estimator": name,
+        "params": {
+            key: _encode_param(value, key)
+            for key, value in model.get_params(deep=False).items()
+        },
+        "classes": {
+            "dtype": model.classes_.dtype.str,
+            "values": [_plain_scalar(v, "class label") for v in model.classes_],
+        },
+        "n_features_in": int(model.n_features_in_),
+        "feature_names_in": None
+        if feature_names_in is None
+        else [str(v) for v in feature_names_in],
+        "columns": {
+            "feature_names": [str(v) for v in columns.feature_names],
+            "is_nominal": [bool(v) for v in columns.is_nominal],
+            "categories": [
+                None
+                if categories is None
+                else [_plain_scalar(v, "category") for v in categories]
+                for categories in columns.categories
+            ],
+        },
+        "tree": tree_doc,
+        "node_proba": _float_list(model._node_proba),
+    }
+
+
+def save_model(model, path) -> None:
+    """Write a fitted C45Classifier or ID3Classifier to a JSON file.
+
+    Parameters
+    ----------
+    model : C45Classifier or ID3Classifier
+        A fitted entropy tree.
+    path : str or path-like
+        File to write (overwritten if it exists).
+
+    See Also
+    --------
+    load_model : read it back.
+
+    Notes
+    -----
+    The file is the document of :func:`to_dict`, whose format is described in
+    the docstring of this module. It holds no code, so loading a file from an
+    untrusted source cannot run anything (unlike pickle).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import C45Classifier
+    >>> from entree._persistence import load_model, save_model
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = C45Classifier().fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.json")
+    >>> save_model(model, path)
+    >>> loaded = load_model(path)
+    >>> bool((loaded.predict_proba(X) == model.predict_proba(X)).all())
+    True
+    """
+    text = json.dumps(to_dict(model), allow_nan=False, separators=(",", ":"))
+    with open(os.fspath(path), "w", encoding="utf-8") as file:
+        file.write(text)
+        file.write("\n")
+
+
+# -- reading ----------------------------------------------------------------------
+def _fail(message: str):
+    raise ModelFileError(message)
+
+
+def _require(mapping: dict, key: str, kind, where: str):
+    if key not in mapping:
+        _fail(f"{where} has no {key!r} key.")
+    value = mapping[key]
+    if not _is_kind(value, kind):
+        _fail(
+            f"{where}[{key!r}] must be {_kind_name(kind)}, got {type(value).__name__}."
+        )
+    return value
+
+
+def _is_kind(value, kind) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _kind_name(kind) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", int: "an integer"}
+    return names.get(kind, kind.__name__)
+
+
+def _decode_float(value, where: str) -> float:
+    if isinstance(value, bool):
+        _fail(f"{where} holds a boolean where a number is expected.")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict) and set(value) == {"float"}:
+        text = value["float"]
+        if text in _NON_FINITE:
+            return _NON_FINITE[text]
+    _fail(f"{where} holds {value!r} where a number is expected.")
+
+
+def _decode_scalar(value, where: str):
+    """A label or category: str, int, float (possibly tagged) or bool."""
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return _decode_float(value, where)
+    _fail(f"{where} holds {value!r}; labels must be strings, numbers or booleans.")
+
+
+def _float_array(value, where: str, shape: tuple) -> np.ndarray:
+    if not isinstance(value, list):
+        _fail(f"{where} must be a list, got {type(value).__name__}.")
+    if len(value) != shape[0]:
+        _fail(f"{where} has {len(value)} entries; expected {shape[0]}.")
+    if len(shape) == 2:
+        rows = [
+            _float_array(row, f"{where}[{i}]", shape[1:]) for i, row in enumerate(value)
+        ]
+        return np.array(rows, dtype=np.float64).reshape(shape)
+    if all(type(v) is float for v in value):  # the common case, checked fast
+        return np.array(value, dtype=np.float64)
+    return np.array(
+        [_decode_float(v, f"{where}[{i}]") for i, v in enumerate(value)],
+        dtype=np.float64,
+    )
+
+
+def _int_array(value, where: str, length: int) -> np.ndarray:
+    if not isinstance(value, list):
+        _fail(f"{where} must be a list, got {type(value).__name__}.")
+    if len(value) != length:
+        _fail(f"{where} has {len(value)} entries; expected {length}.")
+    for i, v in enumerate(value):
+        if not _is_kind(v, int):
+            _fail(f"{where}[{i}] is {v!r}; expected an integer.")
+    return np.array(value, dtype=np.int64)
+
+
+def _decode_param(value, name: str):
+    if isinstance(value, dict):
+        items = value.get("dict")
+        if set(value) != {"dict"} or not isinstance(items, list):
+            _fail(f"params[{name!r}] is an object but not a {{'dict': [...]}} entry.")
+        decoded = {}
+        for item in items:
+            if not isinstance(item, list) or len(item) != 2:
+                _fail(f"params[{name!r}] holds {item!r}; expected [key, value] pairs.")
+            key = _decode_scalar(item[0], f"params[{name!r}]")
+            decoded[key] = _decode_scalar(item[1], f"params[{name!r}]")
+        return decoded
+    if isinstance(value, list):
+        return [_decode_scalar(v, f"params[{name!r}]") for v in value]
+    if value is None:
+        return None
+    return _decode_scalar(value, f"params[{name!r}]")
+
+
+def _decode_classes(doc) -> np.ndarray:
+    classes = _require(doc, "classes", dict, "the model")
+    dtype_text = _require(classes, "dtype", str, "classes")
+    values = _require(classes, "values", list, "classes")
+    try:
+        dtype = np.dtype(dtype_text)
+    except TypeError:
+        _fail(f"classes['dtype'] is {dtype_text!r}, which is not a numpy dtype.")
+    if dtype.kind not in "biufUO":
+        _fail(
+            f"classes['dtype'] is {dtype_text!r}; expected a str, int, float, "
+            "bool or object dtype."
+        )
+    labels = [_decode_scalar(v, "classes['values']") for v in values]
+    if len(labels) < 2:
+        _fail(f"classes['values'] has {len(labels)} labels; a model has at least 2.")
+    if dtype.kind == "O":
+        array = np.empty(len(labels), dtype=object)
+        array[:] = labels
+    else:
+        try:
+            array = np.array(labels, dtype=dtype)
+        except (TypeError, ValueError, OverflowError):
+            _fail(f"classes['values'] do not fit the dtype {dtype_text!r}.")
+        if array.tolist() != labels or [type(v) for v in array.tolist()] != [
+            type(v) for v in labels
+        ]:
+            _fail(f"classes['values'] do not fit the dtype {dtype_text!r}.")
+    if len(set(labels)) != len(labels):
+        _fail("classes['values'] holds a label twice.")
+    return array
+
+
+def _decode_columns(doc, n_features: int) -> ColumnSpec:
+    columns = _require(doc, "columns", dict, "the model")
+    names = _require(columns, "feature_names", list, "columns")
+    is_nominal = _require(columns, "is_nominal", list, "columns")
+    categories = _require(columns, "categories", list, "columns")
+    for key, value in (
+        ("feature_names", names),
+        ("is_nominal", is_nominal),
+        ("categories", categories),
+    ):
+        if len(value) != n_features:
+            _fail(f"columns[{key!r}] has {len(value)} entries; expected {n_features}.")
+    if not all(isinstance(v, str) for v in names):
+        _fail("columns['feature_names'] must hold strings.")
+    if not all(isinstance(v, bool) for v in is_nominal):
+        _fail("columns['is_nominal'] must hold booleans.")
+    decoded = []
+    for j, (nominal, cats) in enumerate(zip(is_nominal, categories)):
+        where = f"columns['categories'][{j}]"
+        if not nominal:
+            if cats is not None:
+                _fail(f"{where} must be null: feature {names[j]!r} is numeric.")
+            decoded.append(None)
+            continue
+        if not isinstance(cats, list):
+            _fail(f"{where} must be a list: feature {names[j]!r} is nominal.")
+        values = [_decode_scalar(v, where) for v in cats]
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        if not pd.Index(array, dtype=object).is_unique:
+            _fail(f"{where} holds a category twice.")
+        decoded.append(array)
+    return ColumnSpec(
+        is_nominal=np.array(is_nominal, dtype=bool),
+        categories=decoded,
+        feature_names=np.array(names, dtype=object),
+    )
+
+
+def _decode_tree(doc, n_classes: int, columns: ColumnSpec) -> Tree:
+    tree = _require(doc, "tree", dict, "the model")
+    n = _require(tree, "node_count", int, "tree")
+    if n < 1:
+        _fail(f"tree['node_count'] is {n}; a tree has at least one node.")
+    for key in NODE_ARRAYS:
+        if key not in tree:
+            _fail(f"tree has no {key!r} key.")
+    arrays = {}
+    for key in NODE_ARRAYS:
+        where = f"tree[{key!r}]"
+        if key == "children_ptr":
+            arrays[key] = _int_array(tree[key], where, n + 1)
+        elif key == "children":
+            arrays[key] = _int_array(tree[key], where, n - 1)
+        elif key in _INT_ARRAYS:
+            arrays[key] = _int_array(tree[key], where, n)
+        elif key == "value":
+            arrays[key] = _float_array(tree[key], where, (n, n_classes))
+        else:
+            arrays[key] = _float_array(tree[key], where, (n,))
+    _check_tree(arrays, n, columns)
+    return Tree(**arrays)
+
+
+def _check_tree(arrays: dict, n: int, columns: ColumnSpec) -> None:
+    feature = arrays["feature"]
+    ptr = arrays["children_ptr"]
+    children = arrays["children"]
+    branch_category = arrays["branch_category"]
+    n_features = columns.is_nominal.shape[0]
+    for key in NODE_ARRAYS:
+        if key not in ("threshold",) and key not in _INT_ARRAYS:
+            if not np.isfinite(arrays[key]).all():
+                _fail(f"tree[{key!r}] holds a value that is not finite.")
+    # histogram subtraction can leave rounding dust such as -3e-14 in counts
+    for key in ("value", "branch_weight", "n_node_samples", "impurity", "split_info"):
+        if (arrays[key] < -_DUST).any():
+            _fail(f"tree[{key!r}] holds a negative value.")
+    if ptr[0] != 0 or ptr[-1] != n - 1 or (np.diff(ptr) < 0).any():
+        _fail(
+            "tree['children_ptr'] must rise from 0 to the number of children "
+            f"({n - 1})."
+        )
+    if n > 1 and (children.min() < 1 or children.max() >= n):
+        _fail(f"tree['children'] holds a node id outside 1..{n - 1}.")
+    if np.unique(children).shape[0] != children.shape[0]:
+        _fail("tree['children'] lists a node twice.")
+    bad = (feature != TREE_LEAF) & ((feature < 0) | (feature >= n_features))
+    if bad.any():
+        node = int(np.flatnonzero(bad)[0])
+        _fail(
+            f"tree['feature'][{node}] is {int(feature[node])}, outside 0.."
+            f"{n_features - 1} (or -2 for a leaf)."
+        )
+    for node in range(n):
+        kids = children[ptr[node] : ptr[node + 1]]
+        f = int(feature[node])
+        if f == TREE_LEAF:
+            if kids.shape[0]:
+                _fail(f"tree: node {node} is a leaf but has children.")
+            continue
+        if kids.shape[0] == 0:
+            _fail(f"tree: node {node} splits on feature {f} but has no children.")
+        if (kids <= node).any():
+            _fail(
+                f"tree['children']: node {node} lists child {int(kids.min())}; a "
+                "child's id must be greater than its parent's."
+            )
+        if columns.is_nominal[f]:
+            codes = branch_category[kids]
+            n_categories = len(columns.categories[f])
+            if (codes < 0).any() or (codes >= n_categories).any():
+                _fail(
+                    f"tree['branch_category']: a child of node {node} takes category "
+                    f"code outside 0..{n_categories - 1} of feature {f}."
+                )
+            if np.unique(codes).shape[0] != codes.shape[0]:
+                _fail(
+                    f"tree['branch_category']: node {node} has two branches for "
+                    "one category."
+                )
+        else:
+            if kids.shape[0] != 2:
+                _fail(
+                    f"tree: node {node} splits numeric feature {f} but has "
+                    f"{kids.shape[0]} children instead of 2."
+                )
+            if not np.isfinite(arrays["threshold"][node]):
+                _fail(f"tree['threshold'][{node}] is not a finite number.")
+
+
+def _decode_proba(doc, n: int, n_classes: int) -> np.ndarray:
+    if "node_proba" not in doc:
+        _fail("the model has no 'node_proba' key.")
+    proba = _float_array(doc["node_proba"], "node_proba", (n, n_classes))
+    if not np.isfinite(proba).all() or (proba < 0).any():
+        _fail("node_proba holds a value that is not a finite non-negative number.")
+    bad = np.abs(proba.sum(axis=1) - 1.0) > _PROBA_TOLERANCE
+    if bad.any():
+        node = int(np.flatnonzero(bad)[0])
+        _fail(f"node_proba[{node}] sums to {proba[node].sum()!r}, not 1.")
+    return proba
+
+
+def from_dict(document: dict):
+    """Rebuild a fitted model from the document made by :func:`to_dict`.
+
+    Parameters
+    ----------
+    document : dict
+        An ``entree-model`` document (see the module docstring).
+
+    Returns
+    -------
+    model : C45Classifier or ID3Classifier
+        A fitted estimator: ``predict``, ``predict_proba`` and the inspection
+        helpers work as on the model that was saved.
+
+    Raises
+    ------
+    ModelFileError
+        If the document is not a valid entree model; the message names the first
+        problem found.
+    """
+    if not isinstance(document, dict):
+        _fail(f"an entree model is a JSON object, not {type(document).__name__}.")
+    name = document.get("format")
+    if name != FORMAT_NAME:
+        _fail(f"not an entree model: 'format' is {name!r}, expected {FORMAT_NAME!r}.")
+    version = _require(document, "format_version", int, "the model")
+    if version > FORMAT_VERSION:
+        _fail(
+            f"format_version {version} is newer than this entree reads "
+            f"({FORMAT_VERSION}); upgrade entree."
+        )
+    if version < 1:
+        _fail(f"format_version {version} is not a valid version.")
+    _require(document, "entree_version", str, "the model")
+    estimator = _require(document, "estimator", str, "the model")
+    if estimator not in _ESTIMATORS:
+        _fail(
+            f"estimator {estimator!r} is not one of {', '.join(sorted(_ESTIMATORS))}."
+        )
+    params = _require(document, "params", dict, "the model")
+    model = _ESTIMATORS[estimator]()
+    decoded_params = {key: _decode_param(value, key) for key, value in params.items()}
+    try:
+        model.set_params(**decoded_params)
+        model._validate_params()
+    except ValueError as exc:  # sklearn's InvalidParameterError is a ValueError
+        _fail(f"params: {str(exc).splitlines()[0]}")
+
+    classes = _decode_classes(document)
+    n_features = _require(document, "n_features_in", int, "the model")
+    if n_features < 1:
+        _fail(f"n_features_in is {n_features}; a model has at least one feature.")
+    if "feature_names_in" not in document:
+        _fail("the model has no 'feature_names_in' key.")
+    feature_names_in = document["feature_names_in"]
+    columns = _decode_columns(document, n_features)
+    if feature_names_in is not None:
+        if not isinstance(feature_names_in, list) or not all(
+            isinstance(v, str) for v in feature_names_in
+        ):
+            _fail("feature_names_in must be null or a list of strings.")
+        if feature_names_in != columns.feature_names.tolist():
+            _fail("feature_names_in does not match columns['feature_names'].")
+    tree = _decode_tree(document, classes.shape[0], columns)
+    proba = _decode_proba(document, tree.node_count, classes.shape[0])
+
+    model.classes_ = classes
+    model.n_classes_ = int(classes.shape[0])
+    model.n_features_in_ = n_features
+    if feature_names_in is not None:
+        model.feature_names_in_ = np.array(feature_names_in, dtype=object)
+    model._columns = columns
+    model.tree_ = tree
+    model._node_proba = proba
+    return model
+
+
+def load_model(path):
+    """Read a model written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The JSON file.
+
+    Returns
+    -------
+    model : C45Classifier or ID3Classifier
+        The fitted estimator, predicting exactly as the saved one did.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is not valid JSON, not an entree model, from a newer format
+        version, or inconsistent (a missing key, a wrong type, arrays whose length
+        does not match the node count, a child id not above its parent's, a
+        feature or category index out of range, probabilities that do not sum to
+        1, ...). The message starts with the path and names the problem.
+    OSError
+        If the file cannot be read.
+
+    Examples
+    --------
+    See :func:`save_model`.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        raw = file.read()
+    if raw[:1] == b"\x80":
+        _fail(
+            f"{path}: a pickle file, not an entree model; entree never loads pickles."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{path}: not an entree model: the file is not UTF-8 text.")
+
+    def reject_constant(token):
+        raise ModelFileError(
+            f"{path}: the JSON holds the non-standard number {token}; entree-model "
+            'files write non-finite floats as {"float": "nan"}.'
+        )
+
+    try:
+        document = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        _fail(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno}); the file may be truncated or not a model."
+        )
+    try:
+        return from_dict(document)
+    except ModelFileError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None

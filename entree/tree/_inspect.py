@@ -1,0 +1,897 @@
+"""Look inside a fitted entropy tree: the splits it made, and why a row goes where.
+
+:func:`split_report` tabulates every node (its test, weighted class counts, entropy,
+information gain, split information and gain ratio); :func:`rank_splits` scores every
+feature's best test on a data set, which is the first step of ID3 and C4.5 made
+visible; :func:`explain` follows rows down the tree, showing where a missing value
+sent a row down several branches at once. :class:`InspectionMixin` offers them as
+estimator methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
+
+from entree._sklearn import _check_sample_weight
+from entree.tree._binning import fit_bins
+from entree.tree._builder import C45_EPSILON, WEIGHT_EPS
+from entree.tree._tree import TREE_LEAF
+
+__all__ = [
+    "InspectionMixin",
+    "PathStep",
+    "RowExplanation",
+    "explain",
+    "rank_splits",
+    "split_report",
+]
+
+_CRITERIA = ("gain_ratio", "gain")
+
+
+# -- text of tests and branches (shared with entree.tree._export) ------------------
+def format_number(x: float, decimals: int | None = None) -> str:
+    """Short text for a threshold or weight.
+
+    With ``decimals`` the number is printed with that many digits after the point;
+    without, it is the shortest text that rounds to at most six decimals (so a
+    midpoint such as ``2.4499999999999997`` reads ``2.45``).
+    """
+    x = float(x)
+    if decimals is not None:
+        return f"{x:.{decimals}f}"
+    if x != 0.0 and abs(x) < 1e-4:
+        return f"{x:.6g}"
+    return np.format_float_positional(x, precision=6, unique=True, trim="-")
+
+
+def feature_names_of(model, feature_names=None) -> list[str]:
+    """Names to print for the features: given, seen in fit, or ``x0, x1, ...``."""
+    if feature_names is None:
+        return [str(name) for name in model._columns.feature_names]
+    names = [str(name) for name in feature_names]
+    if len(names) != model.n_features_in_:
+        raise ValueError(
+            f"feature_names has {len(names)} entries but the model has "
+            f"{model.n_features_in_} features."
+        )
+    return names
+
+
+def class_names_of(model, class_names=None) -> list[str]:
+    """Names to print for the classes: given, or the labels in ``classes_``."""
+    if class_names is None:
+        return [str(label) for label in model.classes_]
+    names = [str(name) for name in class_names]
+    if len(names) != len(model.classes_):
+        raise ValueError(
+            f"class_names has {len(names)} entries but the model has "
+            f"{len(model.classes_)} classes."
+        )
+    return names
+
+
+def branch_condition(model, child: int, decimals: int | None = None) -> str:
+    """The condition on the parent's feature that leads into ``child``.
+
+    ``"<= 0.8"`` / ``"> 0.8"`` below a numeric split, ``"= sunny"`` below a nominal
+    one, and ``""`` for the root.
+    """
+    tree = model.tree_
+    parent = int(tree.parent[child])
+    if parent < 0:
+        return ""
+    feature = int(tree.feature[parent])
+    if model._columns.is_nominal[feature]:
+        category = model._columns.categories[feature][tree.branch_category[child]]
+        return f"= {category}"
+    threshold = format_number(tree.threshold[parent], decimals)
+    if child == tree.children_of(parent)[0]:
+        return f"<= {threshold}"
+    return f"> {threshold}"
+
+
+def node_test(model, node: int, feature_names=None, decimals=None) -> str | None:
+    """Text of the test at an internal node, ``None`` at a leaf.
+
+    ``"petal width <= 0.8"`` for a numeric split (rows that pass go left), and
+    ``"outlook = {overcast, rainy, sunny}"`` for a multiway nominal split, listing
+    the categories in the order of the node's children.
+    """
+    tree = model.tree_
+    feature = int(tree.feature[node])
+    if feature == TREE_LEAF:
+        return None
+    name = feature_names_of(model, feature_names)[feature]
+    if model._columns.is_nominal[feature]:
+        categories = model._columns.categories[feature]
+        labels = [
+            str(categories[tree.branch_category[c]]) for c in tree.children_of(node)
+        ]
+        return f"{name} = {{{', '.join(labels)}}}"
+    return f"{name} <= {format_number(tree.threshold[node], decimals)}"
+
+
+# -- the per-node table -------------------------------------------------------------
+def split_report(model) -> pd.DataFrame:
+    """One row per node of a fitted tree: its test, counts and information measures.
+
+    Parameters
+    ----------
+    model : C45Classifier or ID3Classifier
+        A fitted entropy tree.
+
+    Returns
+    -------
+    report : DataFrame of shape (node_count, 17 + n_classes)
+        Indexed by ``node`` (the id in ``model.tree_``), with columns
+
+        - ``depth``, ``parent`` (``-1`` for the root), ``is_leaf``;
+        - ``branch``: the condition on the parent's feature that leads into the
+          node (``"<= 0.8"``, ``"> 0.8"``, ``"= sunny"``; ``""`` at the root) and
+          ``branch_weight``, the share of the parent's known training weight that
+          took it;
+        - ``feature``: name of the feature tested at the node (missing, NaN, at leaves),
+          ``test``: the test as text (``"petal width <= 0.8"``, or
+          ``"outlook = {overcast, rainy, sunny}"`` for a multiway split) and
+          ``threshold`` (NaN unless numeric);
+        - ``n_rows``: training rows reaching the node (a row with a missing value
+          counts in every branch it was sent down) and ``n_weighted``: their
+          weight (fractional for such rows);
+        - ``count[<class>]``: weighted training count of each class;
+        - ``entropy``: entropy of those counts in bits; ``gain``, ``split_info``
+          and ``gain_ratio`` of the node's test (0 at leaves);
+        - ``predicted`` and ``probability``: the class the node predicts and the
+          probability it gives that class (with the model's smoothing).
+
+    See Also
+    --------
+    rank_splits : every feature's best test at the root, not only the chosen one.
+    entree.tree.export_text : the same tree as indented text.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import C45Classifier
+    >>> from entree.tree._inspect import split_report
+    >>> iris = load_iris()
+    >>> model = C45Classifier(max_depth=1).fit(iris.data, iris.target)
+    >>> report = split_report(model)
+    >>> report[["branch", "test", "n_weighted", "entropy", "gain"]].round(3)
+          branch       test  n_weighted  entropy   gain
+    node
+    0             x3 <= 0.8       150.0    1.585  0.918
+    1     <= 0.8        NaN        50.0    0.000  0.000
+    2      > 0.8        NaN       100.0    1.000  0.000
+    >>> report.filter(like="count[").iloc[0].tolist()
+    [50.0, 50.0, 50.0]
+    """
+    check_is_fitted(model)
+    tree = model.tree_
+    names = feature_names_of(model)
+    n_nodes = tree.node_count
+    leaf = tree.is_leaf
+    proba = np.asarray(model._node_proba)
+    best = np.argmax(proba, axis=1)
+    numeric_split = ~leaf & ~np.array(
+        [bool(model._columns.is_nominal[f]) if f >= 0 else False for f in tree.feature]
+    )
+    data = {
+        "depth": tree.depth,
+        "parent": tree.parent,
+        "is_leaf": leaf,
+        "branch": [branch_condition(model, node) for node in range(n_nodes)],
+        "branch_weight": tree.branch_weight,
+        "feature": [None if f < 0 else names[f] for f in tree.feature],
+        "test": [node_test(model, node) for node in range(n_nodes)],
+        "threshold": np.where(numeric_split, tree.threshold, np.nan),
+        "n_rows": tree.n_node_samples,
+        "n_weighted": tree.weighted_n_node_samples,
+    }
+    for k, label in enumerate(model.classes_):
+        data[f"count[{label}]"] = tree.value[:, k]
+    data.update(
+        {
+            "entropy": tree.impurity,
+            "gain": tree.gain,
+            "split_info": tree.split_info,
+            "gain_ratio": tree.gain_ratio,
+            "predicted": model.classes_[best],
+            "probability": proba[np.arange(n_nodes), best],
+        }
+    )
+    report = pd.DataFrame(data, index=pd.RangeIndex(n_nodes, name="node"))
+    return report
+
+
+# -- ranking the candidate tests ----------------------------------------------------
+_TOLERANCE = 1e-12  # the builder's slack in weight and gain comparisons
+
+
+def _entropy_bits(counts: np.ndarray) -> float:
+    """Entropy in bits of non-negative weights (weights <= WEIGHT_EPS ignored)."""
+    counts = counts[counts > WEIGHT_EPS]
+    total = counts.sum()
+    if total <= WEIGHT_EPS:
+        return 0.0
+    p = counts / total
+    return float(max(-(p * np.log2(p)).sum(), 0.0))
+
+
+def _plogp_sum(weights: np.ndarray, total: float) -> float:
+    """-sum (w / total) log2(w / total) over the non-empty weights."""
+    weights = weights[weights > WEIGHT_EPS]
+    if total <= WEIGHT_EPS or weights.shape[0] == 0:
+        return 0.0
+    p = weights / total
+    return float(-(p * np.log2(p)).sum())
+
+
+def _score_nominal(counts, missing_w, min_cases):
+    """(gain, split_info, n_branches) of a multiway test, or None if unusable.
+
+    ``counts`` has shape (n_categories, n_classes); a test needs two branches
+    holding at least ``min_cases`` weight (C4.5).
+    """
+    branch_w = counts.sum(axis=1)
+    known = counts.sum(axis=0)
+    known_w = float(branch_w.sum())
+    total_w = known_w + missing_w
+    present = branch_w > WEIGHT_EPS
+    if (branch_w[present] >= min_cases - _TOLERANCE).sum() < 2:
+        return None
+    info = sum(w * _entropy_bits(c) for w, c in zip(branch_w[present], counts[present]))
+    gain = known_w / total_w * (_entropy_bits(known) - info / known_w)
+    split_info = _plogp_sum(np.append(branch_w, missing_w), total_w)
+    return gain, split_info, int(present.sum())
+
+
+def _score_numeric(counts, missing_w, min_cases, n_classes):
+    """(gain, split_info, n_candidates, last left bin, first right bin) or None.
+
+    The threshold is the cut between two non-empty bins with the highest gain,
+    each side holding at least clamp(0.1 * known / n_classes, min_cases, 25).
+    """
+    known = counts.sum(axis=0)
+    known_w = float(known.sum())
+    total_w = known_w + missing_w
+    min_split = 0.1 * known_w / n_classes
+    if min_split < min_cases:
+        min_split = min_cases
+    elif min_split > 25.0:
+        min_split = 25.0
+    left = np.zeros(n_classes)
+    best_info, best_lo, best_left_w, tries = np.inf, -1, 0.0, 0
+    left_w = 0.0
+    for b in range(counts.shape[0] - 1):
+        w = counts[b].sum()
+        if w <= WEIGHT_EPS:
+            continue
+        left += counts[b]
+        left_w += w
+        right_w = known_w - left_w
+        if right_w <= WEIGHT_EPS:
+            break
+        if left_w < min_split - _TOLERANCE or right_w < min_split - _TOLERANCE:
+            continue
+        tries += 1
+        info = left_w * _entropy_bits(left) + right_w * _entropy_bits(known - left)
+        if info < best_info - _TOLERANCE:
+            best_info, best_lo, best_left_w = info, b, left_w
+    if tries == 0:
+        return None
+    best_hi = best_lo + 1
+    while best_hi < counts.shape[0] and counts[best_hi].sum() <= WEIGHT_EPS:
+        best_hi += 1
+    gain = known_w / total_w * max(_entropy_bits(known) - best_info / known_w, 0.0)
+    split_info = _plogp_sum(
+        np.array([best_left_w, known_w - best_left_w, missing_w]), total_w
+    )
+    return gain, split_info, tries, best_lo, best_hi
+
+
+def _rank_table(model, X_encoded, y_encoded, weights, *, mdl, criterion, min_cases):
+    """Score each feature's best test over the rows with positive weight.
+
+    The rules mirror the tree builder (entree.tree._builder), computed here in
+    numpy: the tests check that both agree.
+    """
+    columns = model._columns
+    names = [str(name) for name in columns.feature_names]
+    n_classes = len(model.classes_)
+    codes, bins = fit_bins(
+        X_encoded, columns.is_nominal, columns.categories, int(model.max_bins)
+    )
+    n_features = codes.shape[1]
+    rows = np.flatnonzero(weights > 0)
+    row_weight = weights[rows].astype(np.float64)
+    labels = np.asarray(y_encoded)[rows]
+    records = []
+    for f in range(n_features):
+        n_bins = int(bins.n_bins[f])
+        # class counts per bin, the last row holding the rows with f missing
+        counts = np.zeros((n_bins + 1, n_classes))
+        np.add.at(counts, (codes[rows, f].astype(np.intp), labels), row_weight)
+        missing_w = float(counts[n_bins].sum())
+        known_w = float(counts[:n_bins].sum())
+        total_w = known_w + missing_w
+        nominal = bool(columns.is_nominal[f])
+        scored = None
+        if known_w >= 2.0 * min_cases - _TOLERANCE and known_w > WEIGHT_EPS:
+            if nominal:
+                scored = _score_nominal(counts[:n_bins], missing_w, min_cases)
+            else:
+                scored = _score_numeric(
+                    counts[:n_bins], missing_w, min_cases, n_classes
+                )
+        valid = scored is not None
+        threshold = np.nan
+        gain = split_info = selection = np.nan
+        n_branches = 0
+        test = None
+        if valid and nominal:
+            gain, split_info, n_branches = scored
+            selection = gain
+            test = "multiway"
+        elif valid:
+            gain, split_info, tries, lo, hi = scored
+            # C4.5 R8 charges a numeric test log2(number of candidate cuts) / N
+            selection = gain - np.log2(tries) / total_w if mdl else gain
+            threshold = bins.threshold(f, int(lo), int(hi))
+            n_branches = 2
+            test = f"<= {format_number(threshold)}"
+        ratio = np.nan
+        if valid:
+            ratio = gain / split_info if split_info > WEIGHT_EPS else 0.0
+        records.append(
+            {
+                "feature": names[f],
+                "kind": "nominal" if nominal else "numeric",
+                "test": test,
+                "threshold": threshold,
+                "n_branches": n_branches,
+                "gain": gain,
+                "selection_gain": selection,
+                "split_info": split_info,
+                "gain_ratio": ratio,
+            }
+        )
+    table = pd.DataFrame.from_records(records)
+    # The engine's choice (_choose_split): a test must gain more than min_gain;
+    # C4.5 then takes the best gain ratio among tests with at least average gain.
+    min_gain = float(model.min_gain)
+    selection = table["selection_gain"].to_numpy()
+    split_info = table["split_info"].to_numpy()
+    usable = np.nan_to_num(selection, nan=-np.inf) > min_gain + 1e-12
+    average = selection[usable].mean() if usable.any() else np.nan
+    if criterion == "gain_ratio":
+        eligible = (
+            usable
+            & (np.nan_to_num(split_info) > WEIGHT_EPS)
+            & (np.nan_to_num(selection, nan=-np.inf) >= average - C45_EPSILON)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(split_info > WEIGHT_EPS, selection / split_info, 0.0)
+    else:
+        eligible = usable
+        score = selection
+    score = np.where(usable, score, -np.inf)
+    table["above_average_gain"] = usable & (selection >= average - C45_EPSILON)
+    # the builder scans features in order and keeps the first of near-equal scores
+    chosen, best = -1, -np.inf
+    for f in np.flatnonzero(eligible):
+        if score[f] > best + _TOLERANCE:
+            chosen, best = int(f), score[f]
+    table["chosen"] = np.arange(n_features) == chosen
+    # best first: the chosen test, those the builder may choose, the others, invalid
+    tier = np.where(eligible, 1, np.where(usable, 2, 3))
+    tier[chosen if chosen >= 0 else []] = 0
+    order = np.lexsort((np.arange(n_features), -score, tier))
+    table = table.iloc[order].reset_index(drop=True)
+    table.index = pd.RangeIndex(1, n_features + 1, name="rank")
+    return table
+
+
+def rank_splits(
+    X,
+    y,
+    *,
+    criterion="gain_ratio",
+    sample_weight=None,
+    categorical_features=None,
+    max_bins=255,
+    min_samples_leaf=2,
+) -> pd.DataFrame:
+    """Score the best test on every feature at the root: the first step of ID3/C4.5.
+
+    Each feature is scored exactly as the tree builder scores it: a numeric
+    feature's binary threshold is chosen by information gain, a nominal feature
+    gets one branch per category, missing values reduce the gain by the known
+    fraction and count as a bucket of their own in the split information.
+
+    Parameters
+    ----------
+    X : {array-like, DataFrame} of shape (n_samples, n_features)
+        Training data, as given to ``fit``.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    criterion : {"gain_ratio", "gain"}, default="gain_ratio"
+        How the builder would choose: "gain_ratio" is C4.5 (the best gain ratio
+        among tests with at least average gain, numeric gains charged C4.5's MDL
+        cost of log2(number of candidate cuts) / N), "gain" is ID3.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Case weights.
+    categorical_features : array-like of int, str or bool, default=None
+        Columns to treat as nominal, as in the estimators.
+    max_bins : int, default=255
+        Binning of numeric columns, as in the estimators.
+    min_samples_leaf : float, default=2
+        C4.5's m: a test needs two branches with at least this weight. Pass 1 to
+        match :class:`~entree.ID3Classifier`'s default.
+
+    Returns
+    -------
+    ranking : DataFrame of shape (n_features, 11)
+        Indexed by ``rank`` (1 is best), with columns ``feature``, ``kind``
+        ("numeric" or "nominal"), ``test`` (``"<= threshold"``, ``"multiway"``, or
+        missing (NaN) when the feature admits no valid test), ``threshold``,
+        ``n_branches``, ``gain`` (bits, scaled by the known fraction),
+        ``selection_gain`` (the gain minus the MDL cost, the figure the builder
+        compares; equal to ``gain`` for nominal tests and under "gain"),
+        ``split_info``, ``gain_ratio`` (``gain / split_info``),
+        ``above_average_gain`` and ``chosen`` (the test a tree with this criterion
+        puts at its root). Rows are sorted best-first: under "gain" by
+        ``selection_gain``; under "gain_ratio" the tests that pass C4.5's
+        average-gain filter by ratio first, then the rest by ratio. Invalid
+        features come last.
+
+    See Also
+    --------
+    split_report : the tests a fitted tree actually uses, node by node.
+
+    Examples
+    --------
+    Quinlan's play-tennis days: outlook gains 0.247 bits and is chosen.
+
+    >>> import pandas as pd
+    >>> from entree.tree._inspect import rank_splits
+    >>> days = '''sunny hot high false no      sunny hot high true no
+    ...     overcast hot high false yes        rainy mild high false yes
+    ...     rainy cool normal false yes        rainy cool normal true no
+    ...     overcast cool normal true yes      sunny mild high false no
+    ...     sunny cool normal false yes        rainy mild normal false yes
+    ...     sunny mild normal true yes         overcast mild high true yes
+    ...     overcast hot normal false yes      rainy mild high true no'''.split()
+    >>> weather = pd.DataFrame(
+    ...     [days[i : i + 5] for i in range(0, len(days), 5)],
+    ...     columns=["outlook", "temperature", "humidity", "windy", "play"],
+    ... )
+    >>> X, y = weather.drop(columns="play"), weather["play"]
+    >>> ranking = rank_splits(X, y)
+    >>> ranking[["feature", "test", "gain", "split_info", "gain_ratio"]].round(3)
+              feature      test   gain  split_info  gain_ratio
+    rank
+    1         outlook  multiway  0.247       1.577       0.156
+    2        humidity  multiway  0.152       1.000       0.152
+    3           windy  multiway  0.048       0.985       0.049
+    4     temperature  multiway  0.029       1.557       0.019
+    >>> ranking["chosen"].tolist()
+    [True, False, False, False]
+    """
+    from entree.tree._classes import C45Classifier
+
+    if criterion not in _CRITERIA:
+        raise ValueError(
+            f"criterion must be 'gain_ratio' or 'gain'; got {criterion!r}."
+        )
+    # An unfitted estimator validates and encodes X exactly as fit would.
+    model = C45Classifier(
+        criterion=criterion,
+        categorical_features=categorical_features,
+        max_bins=max_bins,
+        min_samples_leaf=min_samples_leaf,
+    )
+    model._validate_params()
+    X_encoded, y = model._validate_X(X, reset=True, y=y)
+    model.classes_, y_encoded = model._validate_y(y)
+    weights = _check_sample_weight(
+        sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
+    )
+    return _rank_table(
+        model,
+        X_encoded,
+        y_encoded,
+        weights,
+        mdl=criterion == "gain_ratio",
+        criterion=criterion,
+        min_cases=min_samples_leaf,
+    )
+
+
+def _reach_weight(model, X_encoded: np.ndarray, node: int) -> np.ndarray:
+    """Share of each row that reaches ``node`` (C4.5's fractional routing).
+
+    A row whose value at an ancestor is missing, or a category that ancestor never
+    saw, continues down every branch with the branch's share of training weight.
+    """
+    tree = model.tree_
+    parent = tree.parent
+    path = [node]
+    while parent[path[-1]] >= 0:
+        path.append(int(parent[path[-1]]))
+    reach = np.ones(X_encoded.shape[0])
+    for child in reversed(path[:-1]):
+        above = int(parent[child])
+        f = int(tree.feature[above])
+        x = X_encoded[:, f]
+        siblings = tree.children_of(above)
+        if model._columns.is_nominal[f]:
+            spread = ~np.isin(x, tree.branch_category[siblings])  # NaN is not in it
+            goes = x == tree.branch_category[child]
+        else:
+            spread = np.isnan(x)
+            left = x <= tree.threshold[above]
+            goes = left if child == siblings[0] else ~left & ~spread
+        reach *= np.where(spread, tree.branch_weight[child], goes.astype(float))
+    return reach
+
+
+def rank_splits_at(model, X, y, node=0, sample_weight=None) -> pd.DataFrame:
+    """:func:`rank_splits` at any node of a fitted model, on its training data.
+
+    Every training row enters with the weight with which it reaches ``node``
+    (a fraction when a missing value spread it over branches above), so the row
+    of the feature the node splits on has the node's ``gain``.
+    """
+    check_is_fitted(model)
+    tree = model.tree_
+    if not 0 <= int(node) < tree.node_count:
+        raise ValueError(
+            f"node must be between 0 and {tree.node_count - 1}; got {node!r}."
+        )
+    X_encoded = model._encoded(X)
+    y = np.asarray(y)
+    if y.shape[0] != X_encoded.shape[0]:
+        raise ValueError(
+            f"X has {X_encoded.shape[0]} rows but y has {y.shape[0]} labels."
+        )
+    index = {label: k for k, label in enumerate(model.classes_.tolist())}
+    try:
+        y_encoded = np.array([index[label] for label in y.tolist()], dtype=np.intp)
+    except KeyError as exc:
+        raise ValueError(
+            f"y holds a label the model never saw: {exc.args[0]!r}."
+        ) from None
+    weights = _check_sample_weight(
+        sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
+    )
+    if model.class_weight is not None:
+        weights = weights * compute_sample_weight(model.class_weight, y)
+    reach = _reach_weight(model, X_encoded, int(node))
+    return _rank_table(
+        model,
+        X_encoded,
+        y_encoded,
+        weights * reach,
+        mdl=model.criterion == "gain_ratio",
+        criterion=model.criterion,
+        min_cases=model.min_samples_leaf,
+    )
+
+
+# -- explaining rows ----------------------------------------------------------------
+@dataclass(frozen=True)
+class PathStep:
+    """One node a row passes through, and the branches it follows from there.
+
+    Attributes
+    ----------
+    node : int
+        Node id in ``model.tree_``.
+    depth : int
+        Depth of the node (the root is 0).
+    weight : float
+        Share of the row that arrives here (1 unless a missing value above spread
+        the row over several branches).
+    feature : str or None
+        Feature tested at the node; ``None`` at a leaf.
+    test : str or None
+        The node's test as text (see :func:`split_report`).
+    value : object
+        The row's value of that feature (the category label for nominal features,
+        ``None`` when missing).
+    gain : float
+        Information gain of the node's test in bits (0 at a leaf).
+    branches : tuple of (int, str, float)
+        ``(child, condition, fraction)`` for every branch followed: one branch with
+        fraction 1 normally; all branches, with the training shares, when the value
+        is missing or a category the node never saw. Empty at a leaf.
+    proba : ndarray of shape (n_classes,) or None
+        At a leaf, the leaf's class probabilities; ``None`` elsewhere.
+    """
+
+    node: int
+    depth: int
+    weight: float
+    feature: str | None
+    test: str | None
+    value: object
+    gain: float
+    branches: tuple = ()
+    proba: np.ndarray | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.feature is None
+
+    @property
+    def spread(self) -> bool:
+        """True when the row went down more than one branch here."""
+        return len(self.branches) > 1
+
+
+@dataclass
+class RowExplanation:
+    """The path of one row through a tree, and the probabilities it ends with.
+
+    Attributes
+    ----------
+    row : int
+        Position of the row in the X given to :func:`explain`.
+    steps : list of PathStep
+        Nodes visited, depth first, in the order of the tree's children.
+    classes : ndarray of shape (n_classes,)
+        The model's class labels.
+    proba : ndarray of shape (n_classes,)
+        The row's class probabilities, as ``predict_proba`` returns them: the
+        leaves reached, mixed by the weight with which the row arrives at each.
+    """
+
+    row: int
+    steps: list = field(default_factory=list)
+    classes: np.ndarray = field(default_factory=lambda: np.empty(0))
+    proba: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def prediction(self):
+        """The most probable class."""
+        return self.classes[int(np.argmax(self.proba))]
+
+    @property
+    def leaves(self) -> list[tuple[int, float]]:
+        """``(leaf, weight)`` for every leaf the row reaches."""
+        return [(s.node, s.weight) for s in self.steps if s.is_leaf]
+
+    def __str__(self) -> str:
+        lines = [
+            f"row {self.row}: predicted {self.prediction} "
+            f"(p = {float(self.proba.max()):.3f})"
+        ]
+        for step in self.steps:
+            indent = "  " * (step.depth + 1)
+            share = "" if step.weight == 1.0 else f" [weight {step.weight:.3f}]"
+            if step.is_leaf:
+                best = int(np.argmax(step.proba))
+                lines.append(
+                    f"{indent}leaf {step.node}{share}: {self.classes[best]} "
+                    f"(p = {float(step.proba[best]):.3f})"
+                )
+                continue
+            shown = "missing" if step.value is None else repr(step.value)
+            head = (
+                f"{indent}node {step.node}{share}: {step.feature} = {shown} "
+                f"(gain {step.gain:.3f} bits)"
+            )
+            if not step.spread:
+                child, condition, _ = step.branches[0]
+                lines.append(f"{head} -> {step.feature} {condition} -> node {child}")
+                continue
+            lines.append(f"{head} -> spread over {len(step.branches)} branches:")
+            for child, condition, fraction in step.branches:
+                lines.append(
+                    f"{indent}    {step.feature} {condition}: {fraction:.3f}"
+                    f" -> node {child}"
+                )
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (node, branch followed); leaves get one row with no branch.
+
+        Columns: ``node``, ``depth``, ``weight`` (arriving), ``feature``, ``value``,
+        ``gain``, ``branch`` (condition text), ``child``, ``fraction`` (share of
+        the arriving weight sent down the branch), ``is_leaf``.
+        """
+        records = []
+        for step in self.steps:
+            common = {
+                "node": step.node,
+                "depth": step.depth,
+                "weight": step.weight,
+                "feature": step.feature,
+                "value": step.value,
+                "gain": step.gain,
+            }
+            if step.is_leaf:
+                records.append(
+                    {**common, "branch": None, "child": -1, "fraction": np.nan}
+                )
+            for child, condition, fraction in step.branches:
+                records.append(
+                    {
+                        **common,
+                        "branch": condition,
+                        "child": child,
+                        "fraction": fraction,
+                    }
+                )
+        frame = pd.DataFrame.from_records(
+            records,
+            columns=[
+                "node",
+                "depth",
+                "weight",
+                "feature",
+                "value",
+                "gain",
+                "branch",
+                "child",
+                "fraction",
+            ],
+        )
+        frame["is_leaf"] = frame["child"] < 0
+        return frame
+
+
+def _walk(model, x_encoded, names, node_proba, depth_of):
+    """Steps of one encoded row, depth first (parents before children)."""
+    tree = model.tree_
+    columns = model._columns
+    steps = []
+    stack = [(0, 1.0)]
+    while stack:
+        node, weight = stack.pop()
+        depth = int(depth_of[node])
+        feature = int(tree.feature[node])
+        if feature == TREE_LEAF:
+            steps.append(
+                PathStep(
+                    node=node,
+                    depth=depth,
+                    weight=weight,
+                    feature=None,
+                    test=None,
+                    value=None,
+                    gain=0.0,
+                    proba=node_proba[node].copy(),
+                )
+            )
+            continue
+        x = x_encoded[feature]
+        children = tree.children_of(node)
+        taken = None
+        if np.isnan(x):
+            value = None
+        elif columns.is_nominal[feature]:
+            value = columns.categories[feature][int(x)]
+            matches = children[tree.branch_category[children] == int(x)]
+            taken = int(matches[0]) if matches.shape[0] else None
+        else:
+            value = float(x)
+            taken = int(children[0] if x <= tree.threshold[node] else children[1])
+        if taken is None:  # missing, or a category this node never saw: spread
+            branches = tuple(
+                (int(c), branch_condition(model, c), float(tree.branch_weight[c]))
+                for c in children
+            )
+        else:
+            branches = ((taken, branch_condition(model, taken), 1.0),)
+        steps.append(
+            PathStep(
+                node=node,
+                depth=depth,
+                weight=weight,
+                feature=names[feature],
+                test=node_test(model, node),
+                value=value,
+                gain=float(tree.gain[node]),
+                branches=branches,
+            )
+        )
+        for child, _, fraction in reversed(branches):
+            stack.append((child, weight * fraction))
+    return steps
+
+
+def explain(model, X) -> list[RowExplanation]:
+    """Follow each row of X down a fitted tree.
+
+    Parameters
+    ----------
+    model : C45Classifier or ID3Classifier
+        A fitted entropy tree.
+    X : {array-like, DataFrame} of shape (n_samples, n_features)
+        Rows to explain, in the form given to ``predict``.
+
+    Returns
+    -------
+    explanations : list of RowExplanation
+        One per row: the nodes it visits with the test, the row's value, the gain,
+        and the branch taken. Where the value is missing (or a category the node
+        never saw) the row follows every branch with the branch's share of the
+        training weight, as in C4.5, and the leaves' probabilities are mixed by
+        those weights. ``str()`` gives a readable path; ``to_frame()`` a table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from entree import C45Classifier
+    >>> from entree.tree._inspect import explain
+    >>> iris = load_iris()
+    >>> model = C45Classifier(max_depth=2).fit(iris.data, iris.target)
+    >>> print(explain(model, iris.data[:1])[0])
+    row 0: predicted 0 (p = 0.962)
+      node 0: x3 = 0.2 (gain 0.918 bits) -> x3 <= 0.8 -> node 1
+        leaf 1: 0 (p = 0.962)
+
+    A missing petal width sends the row down both branches of the root, with the
+    shares of training weight they received:
+
+    >>> row = np.array([[5.1, 3.5, 1.4, np.nan]])
+    >>> explanation = explain(model, row)[0]
+    >>> [(child, round(fraction, 3)) for child, _, fraction in
+    ...  explanation.steps[0].branches]
+    [(1, 0.333), (2, 0.667)]
+    >>> bool(np.allclose(explanation.proba, model.predict_proba(row)[0]))
+    True
+    """
+    check_is_fitted(model)
+    X_encoded = model._encoded(X)
+    proba = model.predict_proba(X)
+    names = feature_names_of(model)
+    node_proba = np.asarray(model._node_proba)
+    depth_of = model.tree_.depth
+    explanations = []
+    for i in range(X_encoded.shape[0]):
+        steps = _walk(model, X_encoded[i], names, node_proba, depth_of)
+        explanations.append(
+            RowExplanation(row=i, steps=steps, classes=model.classes_, proba=proba[i])
+        )
+    return explanations
+
+
+# -- estimator methods --------------------------------------------------------------
+class InspectionMixin:
+    """Inspection methods for the entropy tree estimators."""
+
+    def split_report(self) -> pd.DataFrame:
+        """One row per node: test, class counts, entropy, gain and gain ratio.
+
+        See :func:`entree.tree._inspect.split_report` for the columns.
+        """
+        check_is_fitted(self)
+        return split_report(self)
+
+    def explain(self, X) -> list[RowExplanation]:
+        """The path each row of X takes, with spreading over missing values.
+
+        See :func:`entree.tree._inspect.explain`.
+        """
+        check_is_fitted(self)
+        return explain(self, X)
+
+    def rank_splits(self, X, y, *, node=0, sample_weight=None) -> pd.DataFrame:
+        """Every feature's best test at ``node``, scored on the training data.
+
+        Pass the ``X``, ``y`` (and ``sample_weight``) the model was fitted on;
+        each row counts with the weight with which it reaches ``node``. The
+        feature the node splits on is ranked first with the node's gain. See
+        :func:`entree.tree._inspect.rank_splits` for the columns.
+        """
+        check_is_fitted(self)
+        return rank_splits_at(self, X, y, node=node, sample_weight=sample_weight)

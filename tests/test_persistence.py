@@ -1,0 +1,380 @@
+"""Tests for entree._persistence: JSON save/load, exact round trips, tampering."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from _bench import benchdata  # noqa: E402
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+
+from entree import C45Classifier, ID3Classifier
+from entree._persistence import (
+    ModelFileError,
+    from_dict,
+    load_model,
+    save_model,
+    to_dict,
+)
+from entree.tree._inspect import split_report
+
+
+def _assert_same_model(loaded, model, X):
+    assert type(loaded) is type(model)
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.classes_, model.classes_)
+    assert loaded.classes_.dtype == model.classes_.dtype
+    assert loaded.n_classes_ == model.n_classes_
+    assert loaded.n_features_in_ == model.n_features_in_
+    if hasattr(model, "feature_names_in_"):
+        np.testing.assert_array_equal(loaded.feature_names_in_, model.feature_names_in_)
+    else:
+        assert not hasattr(loaded, "feature_names_in_")
+    for name in ("feature", "threshold", "children_ptr", "children", "value", "gain"):
+        np.testing.assert_array_equal(
+            getattr(loaded.tree_, name), getattr(model.tree_, name)
+        )
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert np.array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_round_trip_every_benchmark_dataset(tmp_path):
+    for name in benchdata.names():
+        X, y, _ = benchdata.load(name)
+        model = C45Classifier().fit(X, y)
+        path = tmp_path / f"{name}.json"
+        save_model(model, path)
+        loaded = load_model(path)
+        _assert_same_model(loaded, model, X)
+        for j, categories in enumerate(model._columns.categories):
+            if categories is None:
+                assert loaded._columns.categories[j] is None
+            else:
+                assert loaded._columns.categories[j].tolist() == categories.tolist()
+        pd.testing.assert_frame_equal(split_report(loaded), split_report(model))
+
+
+@pytest.mark.parametrize("name", ["vote", "soybean", "breast_cancer", "penguins"])
+def test_round_trip_id3_with_missing_values(tmp_path, name):
+    X, y, _ = benchdata.load(name)
+    model = ID3Classifier().fit(X, y)
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    _assert_same_model(load_model(path), model, X)
+    with_missing = X[X.isna().any(axis=1)]
+    assert len(with_missing) > 0
+    np.testing.assert_array_equal(
+        load_model(path).predict_proba(with_missing), model.predict_proba(with_missing)
+    )
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([3, 7, 3, 7, 3, 7, 3, 7]),
+        np.array([1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0]),
+        np.array([True, False] * 4),
+        np.array(["a", "bb"] * 4),
+        np.array(["a", "bb"] * 4, dtype=object),
+    ],
+    ids=["int", "float", "bool", "str", "object"],
+)
+def test_typed_classes_and_categories_round_trip(tmp_path, labels):
+    X = pd.DataFrame(
+        {
+            "ints": pd.Categorical([1, 2, 1, 2, 1, 2, 2, 1]),
+            "floats": pd.Categorical([0.25, 2.5] * 4),
+            "bools": [True, False, True, False, True, False, False, True],
+            "strs": ["x", "y", "x", "y", "x", "y", "y", "x"],
+            "number": np.arange(8.0),
+        }
+    )
+    model = C45Classifier(min_samples_leaf=1).fit(X, labels)
+    path = tmp_path / "typed.json"
+    save_model(model, path)
+    loaded = load_model(path)
+    _assert_same_model(loaded, model, X)
+    assert [type(v) for v in loaded.classes_.tolist()] == [
+        type(v) for v in model.classes_.tolist()
+    ]
+    expected_types = {"ints": int, "floats": float, "bools": bool, "strs": str}
+    for j, column in enumerate(X.columns[:4]):
+        values = loaded._columns.categories[j].tolist()
+        assert values == model._columns.categories[j].tolist()
+        assert {type(v) for v in values} == {expected_types[column]}
+    document = json.loads(path.read_text())
+    assert document["columns"]["categories"][0] == [1, 2]
+    assert document["columns"]["categories"][1] == [0.25, 2.5]
+    assert document["columns"]["categories"][2] == [False, True]
+
+
+def test_params_with_dict_and_list_values_round_trip(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    model = C45Classifier(
+        class_weight={0: 1.0, 1: 2.0, 2: 0.5},
+        categorical_features=[False, False, False, False],
+        max_depth=3,
+        pruning=None,
+    ).fit(X, y)
+    path = tmp_path / "params.json"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.class_weight == {0: 1.0, 1: 2.0, 2: 0.5}
+    assert [type(k) for k in loaded.class_weight] == [int, int, int]
+    assert loaded.categorical_features == [False, False, False, False]
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # a loaded model can be refitted like any estimator
+    refitted = loaded.fit(X, y)
+    assert np.array_equal(refitted.predict_proba(X), model.predict_proba(X))
+
+
+def test_file_is_standard_json_and_non_finite_floats_are_tagged(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    model = C45Classifier().fit(X, y)
+    leaf = int(np.flatnonzero(model.tree_.is_leaf)[0])
+    model.tree_.threshold[leaf] = np.nan  # leaves ignore their threshold
+    path = tmp_path / "nan.json"
+    save_model(model, path)
+    text = path.read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text)["tree"]["threshold"][leaf] == {"float": "nan"}
+    loaded = load_model(path)
+    assert np.isnan(loaded.tree_.threshold[leaf])
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_to_dict_from_dict_without_a_file():
+    X, y = load_iris(return_X_y=True)
+    model = ID3Classifier().fit(X, y)
+    document = to_dict(model)
+    assert document["format"] == "entree-model"
+    assert document["format_version"] == 1
+    assert document["estimator"] == "ID3Classifier"
+    assert document["classes"] == {"dtype": "<i8", "values": [0, 1, 2]}
+    assert document["feature_names_in"] is None
+    loaded = from_dict(json.loads(json.dumps(document, allow_nan=False)))
+    assert isinstance(loaded, ID3Classifier)
+    _assert_same_model(loaded, model, X)
+
+
+def test_save_needs_a_fitted_entree_model(tmp_path):
+    with pytest.raises(NotFittedError):
+        save_model(C45Classifier(), tmp_path / "m.json")
+    with pytest.raises(TypeError, match="expects a C45Classifier or ID3Classifier"):
+        save_model(object(), tmp_path / "m.json")
+
+
+def test_save_refuses_labels_json_cannot_hold(tmp_path):
+    X = pd.DataFrame(
+        {"day": pd.Categorical(pd.to_datetime(["2024-01-01", "2024-01-02"] * 3))}
+    )
+    model = C45Classifier(min_samples_leaf=1).fit(X, [0, 1] * 3)
+    with pytest.raises(ValueError, match="Cannot save category .* of type datetime"):
+        save_model(model, tmp_path / "m.json")
+
+
+# -- tampered and foreign files -----------------------------------------------------
+@pytest.fixture(scope="module")
+def weather_document():
+    X, y, _ = benchdata.load("weather_nominal")
+    return to_dict(C45Classifier().fit(X, y))
+
+
+def _write(tmp_path, document) -> str:
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _edit(document, change):
+    edited = copy.deepcopy(document)
+    change(edited)
+    return edited
+
+
+def _swap_children(d):
+    # node 0 lists node 6 and node 3 lists node 2: a child below its parent's id
+    d["tree"]["children"] = [1, 6, 3, 4, 5, 2, 7]
+    d["tree"]["branch_category"][2] = 0  # the categories travel with the nodes
+    d["tree"]["branch_category"][6] = 1
+
+
+TAMPERING = [
+    (lambda d: d.update(format="sklearn-model"), "not an entree model: 'format' is"),
+    (lambda d: d.update(format_version=2), "format_version 2 is newer"),
+    (lambda d: d.pop("tree"), "the model has no 'tree' key"),
+    (lambda d: d["tree"].pop("gain"), "tree has no 'gain' key"),
+    (lambda d: d.update(n_features_in="4"), r"\['n_features_in'\] must be an integer"),
+    (lambda d: d.update(estimator="Pipeline"), "estimator 'Pipeline' is not one of"),
+    (lambda d: d["params"].update(max_depth=-3), "params: The 'max_depth' parameter"),
+    (lambda d: d["params"].update(colour="red"), "params: Invalid parameter 'colour'"),
+    (lambda d: d["classes"].update(dtype="<V8"), "expected a str, int, float, bool"),
+    (lambda d: d["classes"].update(dtype="nonsense"), "not a numpy dtype"),
+    (
+        lambda d: d["classes"].update(values=["no"]),
+        "has 1 labels; a model has at least 2",
+    ),
+    (lambda d: d["classes"].update(values=["no", "no"]), "holds a label twice"),
+    (lambda d: d["classes"].update(values=["no", [1]]), "labels must be strings"),
+    (
+        lambda d: d["tree"]["threshold"].pop(),
+        r"tree\['threshold'\] has 7 entries; expected 8",
+    ),
+    (
+        lambda d: d["tree"]["value"][0].append(1.0),
+        r"tree\['value'\]\[0\] has 3 entries; expected 2",
+    ),
+    (
+        lambda d: d["tree"]["children"].pop(),
+        r"tree\['children'\] has 6 entries; expected 7",
+    ),
+    (
+        lambda d: d["tree"]["feature"].__setitem__(0, 1.5),
+        r"tree\['feature'\]\[0\] is 1.5",
+    ),
+    (
+        lambda d: d["tree"]["feature"].__setitem__(0, 9),
+        r"tree\['feature'\]\[0\] is 9, outside 0..3",
+    ),
+    (
+        lambda d: d["tree"]["feature"].__setitem__(2, 0),
+        "node 2 splits on feature 0 but has no children",
+    ),
+    (
+        lambda d: d["tree"]["feature"].__setitem__(1, -2),
+        "node 1 is a leaf but has children",
+    ),
+    (_swap_children, "a child's id must be greater than its parent's"),
+    (
+        lambda d: d["tree"]["children"].__setitem__(0, 9),
+        r"holds a node id outside 1..7",
+    ),
+    (lambda d: d["tree"]["children"].__setitem__(1, 1), "lists a node twice"),
+    (lambda d: d["tree"]["children_ptr"].__setitem__(0, 1), "must rise from 0"),
+    (
+        lambda d: d["tree"]["branch_category"].__setitem__(1, 5),
+        "category code outside 0..2",
+    ),
+    (
+        lambda d: d["tree"]["branch_category"].__setitem__(2, 0),
+        "two branches for one category",
+    ),
+    (
+        lambda d: d["tree"]["value"][0].__setitem__(0, -5.0),
+        r"tree\['value'\] holds a negative",
+    ),
+    (
+        lambda d: d["tree"]["gain"].__setitem__(0, {"float": "inf"}),
+        r"tree\['gain'\] holds a value that is not finite",
+    ),
+    (
+        lambda d: d["tree"]["gain"].__setitem__(0, "big"),
+        r"tree\['gain'\]\[0\] holds 'big'",
+    ),
+    (
+        lambda d: d["tree"]["gain"].__setitem__(0, True),
+        "holds a boolean where a number",
+    ),
+    (lambda d: d["tree"].update(node_count=0), "a tree has at least one node"),
+    (lambda d: d["node_proba"][3].__setitem__(0, 0.9), r"node_proba\[3\] sums to"),
+    (
+        lambda d: d["node_proba"][0].__setitem__(0, {"float": "nan"}),
+        "node_proba holds a value that is not a finite",
+    ),
+    (lambda d: d["node_proba"].pop(), "node_proba has 7 entries; expected 8"),
+    (lambda d: d.pop("node_proba"), "the model has no 'node_proba' key"),
+    (
+        lambda d: d["columns"]["categories"].pop(),
+        r"columns\['categories'\] has 3 entries; expected 4",
+    ),
+    (lambda d: d["columns"]["categories"][0].append("sunny"), "holds a category twice"),
+    (lambda d: d["columns"]["categories"][0].pop(), "category code outside 0..1"),
+    (
+        lambda d: d["columns"]["categories"].__setitem__(0, None),
+        "must be a list: feature 'outlook' is nominal",
+    ),
+    (lambda d: d["columns"]["is_nominal"].__setitem__(0, 1), "must hold booleans"),
+    (
+        lambda d: d["columns"]["feature_names"].__setitem__(0, "view"),
+        "feature_names_in does not match",
+    ),
+    (
+        lambda d: d.update(feature_names_in="outlook"),
+        "feature_names_in must be null or a list",
+    ),
+    (
+        lambda d: d["params"].update(class_weight={"yes": 2}),
+        r"is an object but not a \{'dict'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), TAMPERING)
+def test_tampered_files_are_refused_with_a_clear_message(
+    tmp_path, weather_document, change, message
+):
+    path = _write(tmp_path, _edit(weather_document, change))
+    with pytest.raises(ModelFileError, match=message) as info:
+        load_model(path)
+    text = str(info.value)
+    assert "\n" not in text
+    assert text.startswith(str(path))
+    assert isinstance(info.value, ValueError)
+
+
+def test_untampered_document_loads(tmp_path, weather_document):
+    X, y, _ = benchdata.load("weather_nominal")
+    loaded = load_model(_write(tmp_path, weather_document))
+    assert loaded.predict(X).tolist() == y.tolist()
+
+
+def test_foreign_and_broken_files(tmp_path, weather_document):
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(json.dumps(weather_document)[:500])
+    with pytest.raises(ModelFileError, match=r"not valid JSON \(.* at line 1, column"):
+        load_model(truncated)
+
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"name": "not a model", "values": [1, 2]}))
+    with pytest.raises(ModelFileError, match="not an entree model: 'format' is None"):
+        load_model(other)
+
+    array = tmp_path / "array.json"
+    array.write_text("[1, 2, 3]")
+    with pytest.raises(ModelFileError, match="is a JSON object, not list"):
+        load_model(array)
+
+    pickled = tmp_path / "model.pkl"
+    X, y = load_iris(return_X_y=True)
+    pickled.write_bytes(pickle.dumps(C45Classifier().fit(X, y)))
+    with pytest.raises(ModelFileError, match="a pickle file, not an entree model"):
+        load_model(pickled)
+
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ModelFileError, match="not UTF-8 text"):
+        load_model(binary)
+
+    nan_literal = tmp_path / "nan.json"
+    document = copy.deepcopy(weather_document)
+    nan_literal.write_text(
+        json.dumps(document).replace('"gain": [', '"gain": [NaN, ', 1)
+    )
+    with pytest.raises(ModelFileError, match="non-standard number NaN"):
+        load_model(nan_literal)
+
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "missing.json")
+
+
+def test_from_dict_errors_name_the_problem(weather_document):
+    with pytest.raises(ModelFileError, match=re.escape("is a JSON object, not str")):
+        from_dict("model")
+    with pytest.raises(ModelFileError, match="^tree has no 'impurity' key.$"):
+        from_dict(_edit(weather_document, lambda d: d["tree"].pop("impurity")))
