@@ -26,15 +26,17 @@ class BinMapper:
     bin_min: list  # per feature: float64 array (n_bins,) of raw minima (numeric)
     bin_max: list  # per feature: float64 array (n_bins,) of raw maxima (numeric)
 
-    def threshold(self, feature: int, cut_lo: int, cut_hi: int) -> float:
-        """Raw threshold between bin cut_lo (left) and bin cut_hi (right)."""
-        low = self.bin_max[feature][cut_lo]
-        high = self.bin_min[feature][cut_hi]
-        mid = low / 2.0 + high / 2.0
-        # rounding can land on `high`, which would send it left: fall back to `low`
-        if mid >= high or not np.isfinite(mid):
-            mid = low
-        return float(mid)
+    def thresholds(self, features, cut_lo, cut_hi) -> np.ndarray:
+        """Raw thresholds between bin cut_lo (left) and bin cut_hi (right)."""
+        out = np.empty(len(features))
+        for f in np.unique(features):
+            at = features == f
+            low = self.bin_max[f][cut_lo[at]]
+            high = self.bin_min[f][cut_hi[at]]
+            mid = low / 2.0 + high / 2.0
+            # rounding can land on `high`, which would send it left: use `low`
+            out[at] = np.where((mid >= high) | ~np.isfinite(mid), low, mid)
+        return out
 
 
 @numba.njit(cache=True)
@@ -98,9 +100,10 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
     n_bins = np.zeros(n_features, dtype=np.int64)
     bin_min, bin_max = [], []
     column_codes = np.empty(n_samples, dtype=np.uint16)
+    X = np.asfortranarray(X)  # one pass, then every column is contiguous
     sample_rows = _subsample_rows(n_samples)
     for j in range(n_features):
-        column = np.ascontiguousarray(X[:, j])
+        column = X[:, j]
         if is_nominal[j]:
             nb = len(categories[j])
             col = np.where(np.isnan(column), nb, column)

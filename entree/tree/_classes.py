@@ -50,8 +50,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         "pruning": [StrOptions({"error_based"}), None],
         "confidence": [Interval(Real, 0.0, 0.5, closed="right")],
         "smoothing": [StrOptions(set(SMOOTHING_METHODS))],
-        "smoothing_strength": [Interval(Real, 0.0, None, closed="left"),
-                               StrOptions({"auto"})],
+        "smoothing_strength": [
+            Interval(Real, 0.0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -128,9 +130,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             names = getattr(self, "feature_names_in_", None)
             if names is None:
                 names = np.array([f"x{j}" for j in range(X.shape[1])], dtype=object)
-            mask = resolve_nominal_mask(
-                X, self.categorical_features, X.shape[1], names
-            )
+            mask = resolve_nominal_mask(X, self.categorical_features, X.shape[1], names)
             encoded, self._columns = encode_fit(X, mask, names)
         else:
             encoded = encode_transform(X, self._columns)
@@ -201,8 +201,20 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             float(self.min_gain),
             self.criterion == "gain_ratio",
         )
-        (feature, cut_lo, cut_hi, first_child, n_children, branch_code,
-         branch_weight, value, n_rows, _depth, gain, split_info) = grown
+        (
+            feature,
+            cut_lo,
+            cut_hi,
+            first_child,
+            n_children,
+            branch_code,
+            branch_weight,
+            value,
+            n_rows,
+            _depth,
+            gain,
+            split_info,
+        ) = grown
         if self.pruning == "error_based":
             is_leaf = prune_error_based(
                 first_child,
@@ -218,12 +230,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         leaf = is_leaf[order]
         feature_new = np.where(leaf, TREE_LEAF, feature[order])
         threshold = np.full(order.shape[0], TREE_UNDEFINED)
-        for new_id in np.flatnonzero(~leaf):
-            old = order[new_id]
-            if not self._columns.is_nominal[feature[old]]:
-                threshold[new_id] = bins.threshold(
-                    feature[old], cut_lo[old], cut_hi[old]
-                )
+        numeric = np.flatnonzero(~leaf)
+        numeric = numeric[~self._columns.is_nominal[feature[order[numeric]]]]
+        old = order[numeric]
+        threshold[numeric] = bins.thresholds(feature[old], cut_lo[old], cut_hi[old])
         self.tree_ = Tree(
             feature=feature_new,
             threshold=threshold,
@@ -313,7 +323,6 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         )
         grand = totals.sum()
         return totals / grand if grand > 0 else totals
-
 
 
 class C45Classifier(BaseEntropyTree):

@@ -138,6 +138,15 @@ def encode_fit(X, nominal_mask, feature_names):
     """Encode training X; returns (float matrix, ColumnSpec)."""
     n_samples = X.shape[0]
     n_features = X.shape[1]
+    spec = ColumnSpec(
+        is_nominal=np.asarray(nominal_mask, dtype=bool).copy(),
+        categories=[None] * n_features,
+        feature_names=np.asarray(feature_names, dtype=object),
+    )
+    if not spec.is_nominal.any():
+        fast = _all_numeric_fast(X, spec)
+        if fast is not None:
+            return fast, spec
     out = np.empty((n_samples, n_features), dtype=np.float64)
     categories = []
     for j in range(n_features):

@@ -19,7 +19,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from entree._sklearn import _check_sample_weight
 from entree.tree._binning import fit_bins
-from entree.tree._builder import C45_EPSILON, WEIGHT_EPS
+from entree.tree._builder import (
+    C45_EPSILON,
+    CRITERION_GAIN,
+    CRITERION_GAIN_RATIO,
+    WEIGHT_EPS,
+    _choose_split,
+    build_histogram,
+)
 from entree.tree._tree import TREE_LEAF
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
 ]
 
 _CRITERIA = ("gain_ratio", "gain")
+CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
 
 
 # -- text of tests and branches (shared with entree.tree._export) ------------------
@@ -210,96 +218,11 @@ def split_report(model) -> pd.DataFrame:
 
 
 # -- ranking the candidate tests ----------------------------------------------------
-_TOLERANCE = 1e-12  # the builder's slack in weight and gain comparisons
-
-
-def _entropy_bits(counts: np.ndarray) -> float:
-    """Entropy in bits of non-negative weights (weights <= WEIGHT_EPS ignored)."""
-    counts = counts[counts > WEIGHT_EPS]
-    total = counts.sum()
-    if total <= WEIGHT_EPS:
-        return 0.0
-    p = counts / total
-    return float(max(-(p * np.log2(p)).sum(), 0.0))
-
-
-def _plogp_sum(weights: np.ndarray, total: float) -> float:
-    """-sum (w / total) log2(w / total) over the non-empty weights."""
-    weights = weights[weights > WEIGHT_EPS]
-    if total <= WEIGHT_EPS or weights.shape[0] == 0:
-        return 0.0
-    p = weights / total
-    return float(-(p * np.log2(p)).sum())
-
-
-def _score_nominal(counts, missing_w, min_cases):
-    """(gain, split_info, n_branches) of a multiway test, or None if unusable.
-
-    ``counts`` has shape (n_categories, n_classes); a test needs two branches
-    holding at least ``min_cases`` weight (C4.5).
-    """
-    branch_w = counts.sum(axis=1)
-    known = counts.sum(axis=0)
-    known_w = float(branch_w.sum())
-    total_w = known_w + missing_w
-    present = branch_w > WEIGHT_EPS
-    if (branch_w[present] >= min_cases - _TOLERANCE).sum() < 2:
-        return None
-    info = sum(w * _entropy_bits(c) for w, c in zip(branch_w[present], counts[present]))
-    gain = known_w / total_w * (_entropy_bits(known) - info / known_w)
-    split_info = _plogp_sum(np.append(branch_w, missing_w), total_w)
-    return gain, split_info, int(present.sum())
-
-
-def _score_numeric(counts, missing_w, min_cases, n_classes):
-    """(gain, split_info, n_candidates, last left bin, first right bin) or None.
-
-    The threshold is the cut between two non-empty bins with the highest gain,
-    each side holding at least clamp(0.1 * known / n_classes, min_cases, 25).
-    """
-    known = counts.sum(axis=0)
-    known_w = float(known.sum())
-    total_w = known_w + missing_w
-    min_split = 0.1 * known_w / n_classes
-    if min_split < min_cases:
-        min_split = min_cases
-    elif min_split > 25.0:
-        min_split = 25.0
-    left = np.zeros(n_classes)
-    best_info, best_lo, best_left_w, tries = np.inf, -1, 0.0, 0
-    left_w = 0.0
-    for b in range(counts.shape[0] - 1):
-        w = counts[b].sum()
-        if w <= WEIGHT_EPS:
-            continue
-        left += counts[b]
-        left_w += w
-        right_w = known_w - left_w
-        if right_w <= WEIGHT_EPS:
-            break
-        if left_w < min_split - _TOLERANCE or right_w < min_split - _TOLERANCE:
-            continue
-        tries += 1
-        info = left_w * _entropy_bits(left) + right_w * _entropy_bits(known - left)
-        if info < best_info - _TOLERANCE:
-            best_info, best_lo, best_left_w = info, b, left_w
-    if tries == 0:
-        return None
-    best_hi = best_lo + 1
-    while best_hi < counts.shape[0] and counts[best_hi].sum() <= WEIGHT_EPS:
-        best_hi += 1
-    gain = known_w / total_w * max(_entropy_bits(known) - best_info / known_w, 0.0)
-    split_info = _plogp_sum(
-        np.array([best_left_w, known_w - best_left_w, missing_w]), total_w
-    )
-    return gain, split_info, tries, best_lo, best_hi
-
-
 def _rank_table(model, X_encoded, y_encoded, weights, *, mdl, criterion, min_cases):
-    """Score each feature's best test over the rows with positive weight.
+    """Score each feature's best test with the tree builder's own scoring kernel.
 
-    The rules mirror the tree builder (entree.tree._builder), computed here in
-    numpy: the tests check that both agree.
+    The histogram and ``_choose_split`` are the engine's, so the table shows
+    exactly what the builder saw at this node.
     """
     columns = model._columns
     names = [str(name) for name in columns.feature_names]
@@ -308,93 +231,102 @@ def _rank_table(model, X_encoded, y_encoded, weights, *, mdl, criterion, min_cas
         X_encoded, columns.is_nominal, columns.categories, int(model.max_bins)
     )
     n_features = codes.shape[1]
-    rows = np.flatnonzero(weights > 0)
+    rows = np.flatnonzero(weights > 0).astype(np.int32)
     row_weight = weights[rows].astype(np.float64)
-    labels = np.asarray(y_encoded)[rows]
+    labels = np.asarray(y_encoded, dtype=np.intp)
+    bin_offset = np.zeros(n_features + 1, dtype=np.int64)
+    bin_offset[1:] = np.cumsum(bins.n_bins + 1)
+    hist = np.zeros(bin_offset[-1] * (n_classes + 1))
+    build_histogram(
+        codes, labels, rows, row_weight, 0, rows.shape[0], bin_offset, n_classes, hist
+    )
+    node_value = np.bincount(labels[rows], weights=row_weight, minlength=n_classes)
+    n_table = int(row_weight.sum()) + 2
+    table = np.zeros(n_table)
+    table[2:] = np.arange(2, n_table) * np.log2(np.arange(2, n_table))
+    selection = np.empty(n_features)
+    gains = np.empty(n_features)
+    infos = np.empty(n_features)
+    lows = np.empty(n_features, dtype=np.int64)
+    highs = np.empty(n_features, dtype=np.int64)
+    chosen, *_ = _choose_split(
+        hist,
+        bin_offset,
+        bins.n_bins,
+        columns.is_nominal,
+        n_classes,
+        node_value,
+        float(node_value.sum()),
+        CRITERIA[criterion],
+        float(min_cases),
+        mdl,
+        float(model.min_gain),
+        selection,
+        gains,
+        infos,
+        lows,
+        highs,
+        np.empty(n_classes),
+        np.empty(n_classes),
+        table,
+    )
+    totals = hist[bin_offset[-1] * n_classes :]
     records = []
     for f in range(n_features):
-        n_bins = int(bins.n_bins[f])
-        # class counts per bin, the last row holding the rows with f missing
-        counts = np.zeros((n_bins + 1, n_classes))
-        np.add.at(counts, (codes[rows, f].astype(np.intp), labels), row_weight)
-        missing_w = float(counts[n_bins].sum())
-        known_w = float(counts[:n_bins].sum())
-        total_w = known_w + missing_w
         nominal = bool(columns.is_nominal[f])
-        scored = None
-        if known_w >= 2.0 * min_cases - _TOLERANCE and known_w > WEIGHT_EPS:
-            if nominal:
-                scored = _score_nominal(counts[:n_bins], missing_w, min_cases)
-            else:
-                scored = _score_numeric(
-                    counts[:n_bins], missing_w, min_cases, n_classes
-                )
-        valid = scored is not None
+        valid = np.isfinite(selection[f])
+        present = totals[bin_offset[f] : bin_offset[f] + bins.n_bins[f]] > WEIGHT_EPS
         threshold = np.nan
-        gain = split_info = selection = np.nan
-        n_branches = 0
         test = None
         if valid and nominal:
-            gain, split_info, n_branches = scored
-            selection = gain
             test = "multiway"
         elif valid:
-            gain, split_info, tries, lo, hi = scored
-            # C4.5 R8 charges a numeric test log2(number of candidate cuts) / N
-            selection = gain - np.log2(tries) / total_w if mdl else gain
-            threshold = bins.threshold(f, int(lo), int(hi))
-            n_branches = 2
+            threshold = float(
+                bins.thresholds([f], lows[f : f + 1], highs[f : f + 1])[0]
+            )
             test = f"<= {format_number(threshold)}"
-        ratio = np.nan
-        if valid:
-            ratio = gain / split_info if split_info > WEIGHT_EPS else 0.0
         records.append(
             {
                 "feature": names[f],
                 "kind": "nominal" if nominal else "numeric",
                 "test": test,
                 "threshold": threshold,
-                "n_branches": n_branches,
-                "gain": gain,
-                "selection_gain": selection,
-                "split_info": split_info,
-                "gain_ratio": ratio,
+                "n_branches": (int(present.sum()) if nominal else 2) if valid else 0,
+                "gain": gains[f] if valid else np.nan,
+                "selection_gain": selection[f] if valid else np.nan,
+                "split_info": infos[f] if valid else np.nan,
+                "gain_ratio": (
+                    (gains[f] / infos[f] if infos[f] > WEIGHT_EPS else 0.0)
+                    if valid
+                    else np.nan
+                ),
             }
         )
-    table = pd.DataFrame.from_records(records)
-    # The engine's choice (_choose_split): a test must gain more than min_gain;
-    # C4.5 then takes the best gain ratio among tests with at least average gain.
+    frame = pd.DataFrame.from_records(records)
     min_gain = float(model.min_gain)
-    selection = table["selection_gain"].to_numpy()
-    split_info = table["split_info"].to_numpy()
-    usable = np.nan_to_num(selection, nan=-np.inf) > min_gain + 1e-12
-    average = selection[usable].mean() if usable.any() else np.nan
+    sel = frame["selection_gain"].to_numpy()
+    info = frame["split_info"].to_numpy()
+    usable = np.nan_to_num(sel, nan=-np.inf) > min_gain + 1e-12
+    average = sel[usable].mean() if usable.any() else np.nan
+    above = usable & (np.nan_to_num(sel, nan=-np.inf) >= average - C45_EPSILON)
     if criterion == "gain_ratio":
-        eligible = (
-            usable
-            & (np.nan_to_num(split_info) > WEIGHT_EPS)
-            & (np.nan_to_num(selection, nan=-np.inf) >= average - C45_EPSILON)
-        )
+        eligible = above & (np.nan_to_num(info) > WEIGHT_EPS)
         with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(split_info > WEIGHT_EPS, selection / split_info, 0.0)
+            score = np.where(info > WEIGHT_EPS, sel / info, 0.0)
     else:
         eligible = usable
-        score = selection
+        score = sel
     score = np.where(usable, score, -np.inf)
-    table["above_average_gain"] = usable & (selection >= average - C45_EPSILON)
-    # the builder scans features in order and keeps the first of near-equal scores
-    chosen, best = -1, -np.inf
-    for f in np.flatnonzero(eligible):
-        if score[f] > best + _TOLERANCE:
-            chosen, best = int(f), score[f]
-    table["chosen"] = np.arange(n_features) == chosen
+    frame["above_average_gain"] = above
+    frame["chosen"] = np.arange(n_features) == chosen
     # best first: the chosen test, those the builder may choose, the others, invalid
     tier = np.where(eligible, 1, np.where(usable, 2, 3))
-    tier[chosen if chosen >= 0 else []] = 0
+    if chosen >= 0:
+        tier[chosen] = 0
     order = np.lexsort((np.arange(n_features), -score, tier))
-    table = table.iloc[order].reset_index(drop=True)
-    table.index = pd.RangeIndex(1, n_features + 1, name="rank")
-    return table
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame.index = pd.RangeIndex(1, n_features + 1, name="rank")
+    return frame
 
 
 def rank_splits(

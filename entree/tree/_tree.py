@@ -218,7 +218,13 @@ class Tree:
 
 @numba.njit(cache=True)
 def _traverse_kernel(
-    X, nav, nav_float, children_ptr, children, branch_category, branch_weight,
+    X,
+    nav,
+    nav_float,
+    children_ptr,
+    children,
+    branch_category,
+    branch_weight,
     node_proba,
 ):
     """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
