@@ -1,26 +1,612 @@
-"""Command-line interface: ``entree ...`` and ``python -m entree ...``."""
+"""Command-line interface: ``entree ...`` and ``python -m entree ...``.
+
+Commands
+--------
+``entree evaluate [DATA]``
+    Cross-validated accuracy, log-loss (nats and bits) and Brier score of a tree
+    (10 stratified folds by default; ``--cv 0`` scores on the training data, which
+    is optimistic). Without DATA it runs on the bundled ``vote`` dataset.
+``entree fit DATA [--out model.json]``
+    Grow a tree, print it with the information gain of every split, save it.
+``entree predict model.json DATA [--proba] [--out FILE]``
+    Predictions as CSV (to standard output unless ``--out``).
+``entree explain model.json [DATA] [--rows N]``
+    The model's tree and split table, or the path of each of DATA's first rows.
+``entree datasets [NAME]``
+    The bundled datasets, or one dataset's description, source and licence.
+
+DATA is a CSV file or the name of a bundled dataset (a file of that name wins).
+In a CSV the first row names the columns, an empty cell is a missing value, a
+column whose present values are all numbers is numeric and any other column is
+nominal. The target is ``--target COL``, by default the last column (for a bundled
+dataset, its class column).
+
+Exit codes: 0 success, 1 a problem with the data or a file (one line
+``entree: error: ...`` on standard error), 2 a usage error (from argparse),
+130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import warnings
+
+import numpy as np
+import pandas as pd
 
 import entree
+from entree import datasets
+from entree.metrics import evaluate
+
+DEFAULT_DATASET = "vote"
+DEFAULT_FOLDS = 10
+_MODELS = {"c45": ("C4.5", entree.C45Classifier), "id3": ("ID3", entree.ID3Classifier)}
+
+
+class CommandError(Exception):
+    """A problem with the user's data or files: one line, exit code 1."""
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+# -- reading data ------------------------------------------------------------------
+class Table:
+    """A table read from DATA: the cells, where it came from, its target column."""
+
+    def __init__(self, frame: pd.DataFrame, label: str, default_target: str):
+        self.frame = frame
+        self.label = label
+        self.default_target = default_target
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    """Every cell as stripped text, NaN for an empty cell; one-line errors."""
+    try:
+        raw = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+            encoding="utf-8",
+        )
+    except FileNotFoundError:
+        raise CommandError(
+            f"{path}: no such file, nor a bundled dataset (see 'entree datasets')"
+        ) from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a CSV file") from None
+    except pd.errors.EmptyDataError:
+        raise CommandError(f"{path}: empty file, no header row to read") from None
+    except pd.errors.ParserError as exc:
+        raise CommandError(f"{path}: malformed CSV: {_one_line(exc)}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw.columns = [str(name).strip() for name in raw.columns]
+    raw = raw.apply(lambda column: column.str.strip()).replace("", np.nan)
+    if raw.shape[0] == 0:
+        raise CommandError(f"{path}: no data rows below the header")
+    return raw
+
+
+def _read_table(spec: str) -> Table:
+    """DATA as a table: a CSV path, or else the name of a bundled dataset."""
+    if not os.path.exists(spec) and spec in datasets.list_datasets():
+        bunch = datasets.load_dataset(spec, as_frame=True)
+        target = datasets.dataset_info(spec)["target"]
+        return Table(bunch.frame, f"bundled dataset '{spec}'", target)
+    raw = _read_csv(spec)
+    return Table(raw, spec, str(raw.columns[-1]))
+
+
+def _nominal_or_numeric(column: pd.Series) -> pd.Series:
+    """Numbers if every present value is one, else a category column."""
+    if not (
+        pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+    ):
+        return column  # bundled data already has its dtypes
+    present = column.dropna()
+    numbers = pd.to_numeric(present, errors="coerce")
+    if numbers.notna().all():
+        return pd.to_numeric(column).astype(np.float64)
+    return column.astype("category")
+
+
+def _split_target(table: Table, target: str | None):
+    """(X, y) with typed feature columns and the target's labels as text."""
+    frame = table.frame
+    target = table.default_target if target is None else target
+    if target not in frame.columns:
+        raise CommandError(
+            f"target column '{target}' is not in {table.label}; its columns are: "
+            + ", ".join(map(str, frame.columns))
+        )
+    if frame.shape[1] < 2:
+        raise CommandError(
+            f"{table.label} has only the target column '{target}', no features"
+        )
+    y = frame[target].astype(object)
+    missing = int(pd.isna(y).sum())
+    if missing:
+        raise CommandError(
+            f"target column '{target}' of {table.label} has {missing} missing "
+            "value(s); remove those rows or choose another --target"
+        )
+    y = y.map(str).to_numpy(dtype=object)
+    X = frame.drop(columns=[target])
+    X = pd.DataFrame({name: _nominal_or_numeric(X[name]) for name in X.columns})
+    return X, y, target
+
+
+# -- models ------------------------------------------------------------------------
+def _make_model(args):
+    name, estimator = _MODELS[args.model]
+    return name, estimator(max_depth=args.max_depth)
+
+
+def _load_model(path: str):
+    """The model and the column description its file holds (format v1)."""
+    try:
+        model = entree.load_model(path)
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such model file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a model file") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except entree.ModelFileError as exc:
+        raise CommandError(_one_line(exc)) from None
+    # The model file documents its columns (see entree._persistence): which are
+    # nominal and their categories, needed to read a CSV the way fit saw it.
+    with open(path, encoding="utf-8") as file:
+        document = json.load(file)
+    columns = document["columns"]
+    return model, columns, document.get("feature_names_in")
+
+
+def _align(table: Table, columns: dict, names_in):
+    """DATA's columns in the model's order and kinds; extra columns are ignored."""
+    frame = table.frame
+    wanted = [str(name) for name in columns["feature_names"]]
+    if names_in is None and list(map(str, frame.columns)) != wanted:
+        # fitted on an array: columns are matched by position
+        if frame.shape[1] != len(wanted):
+            raise CommandError(
+                f"{table.label} has {frame.shape[1]} columns but the model was fitted "
+                f"on {len(wanted)} unnamed features"
+            )
+        frame = frame.set_axis(wanted, axis=1)
+    absent = [name for name in wanted if name not in frame.columns]
+    if absent:
+        raise CommandError(
+            f"{table.label} lacks column(s) the model needs: {', '.join(absent)}; "
+            f"it has: {', '.join(map(str, frame.columns))}"
+        )
+    aligned = {}
+    for name, nominal, categories in zip(
+        wanted, columns["is_nominal"], columns["categories"]
+    ):
+        values = frame[name].astype(object)
+        if nominal:
+            by_text = {str(category): category for category in categories}
+            aligned[name] = values.map(
+                lambda v, by_text=by_text: v if pd.isna(v) else by_text.get(str(v), v)
+            )
+        else:
+            numbers = pd.to_numeric(values, errors="coerce")
+            bad = values.notna() & numbers.isna()
+            if bad.any():
+                example = values[bad].iloc[0]
+                raise CommandError(
+                    f"column '{name}' of {table.label} holds {example!r}, but the "
+                    "model treats it as numeric"
+                )
+            aligned[name] = numbers.astype(np.float64)
+    X = pd.DataFrame(aligned, index=frame.index)
+    return X if names_in is not None else X.to_numpy(dtype=object)
+
+
+def _summary(model) -> str:
+    return (
+        f"{model.get_n_leaves()} leaves, depth {model.get_depth()}, "
+        f"classes {', '.join(map(str, model.classes_))}"
+    )
+
+
+# -- commands ----------------------------------------------------------------------
+def _command_fit(args) -> int:
+    table = _read_table(args.data)
+    X, y, target = _split_target(table, args.target)
+    name, model = _make_model(args)
+    model.fit(X, y)
+    print(
+        f"{name} tree for '{target}' from {table.label} ({X.shape[0]} rows, "
+        f"{X.shape[1]} features): {_summary(model)}"
+    )
+    print()
+    print(entree.export_text(model, show_gain=True))
+    if args.out:
+        try:
+            entree.save_model(model, args.out)
+        except OSError as exc:
+            raise CommandError(
+                f"{args.out}: cannot write the model: {exc.strerror or exc}"
+            ) from None
+        print(f"\nsaved the model to {args.out}")
+    return 0
+
+
+class _Progress:
+    """'fold 3/10' on standard error: rewritten in place on a terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.shown = False
+
+    def __call__(self, fold_index: int, n_folds: int) -> None:
+        text = f"fold {fold_index + 1}/{n_folds}"
+        if self.tty:
+            self.stream.write(f"\r{text}")
+        else:
+            self.stream.write(f"{text}\n")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\r" + " " * 20 + "\r")
+            self.stream.flush()
+
+
+def _command_evaluate(args) -> int:
+    if args.data is None:
+        args.data = DEFAULT_DATASET
+        print(
+            f"No DATA given: evaluating on the bundled dataset '{DEFAULT_DATASET}' "
+            "(see 'entree datasets')."
+        )
+    table = _read_table(args.data)
+    X, y, target = _split_target(table, args.target)
+    name, model = _make_model(args)
+    cv = args.cv if args.cv >= 2 else None
+    if cv is not None:
+        # stratified K-fold needs some class with at least K rows
+        largest = int(pd.Series(y).value_counts().max())
+        if largest < 2:
+            raise CommandError(
+                f"{table.label} has no class with 2 rows; cross-validation is "
+                "impossible (use --cv 0 to score on the training data)"
+            )
+        if cv > largest:
+            print(
+                f"entree: note: the largest class of {table.label} has {largest} "
+                f"rows; using {largest} folds instead of {cv}",
+                file=sys.stderr,
+            )
+            cv = largest
+    progress = None
+    if cv is not None and (args.progress or sys.stderr.isatty()):
+        progress = _Progress(sys.stderr)
+    try:
+        if cv is None:
+            scores = evaluate(model.fit(X, y), X, y)
+        else:
+            scores = evaluate(
+                model, X, y, cv=cv, random_state=args.seed, progress=progress
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    if cv is None:
+        how = "scored on its own training data (optimistic; use --cv K for honesty)"
+    else:
+        how = f"{cv}-fold stratified cross-validation (seed {args.seed})"
+    print(f"{name} on {table.label}, target '{target}', {X.shape[0]} rows: {how}")
+
+    def figure(key: str) -> str:
+        text = f"{scores[key]:.4f}"
+        if cv is not None:
+            text += f" ± {scores[key + '_std']:.4f}"
+        return text
+
+    print(f"  accuracy     {figure('accuracy')}")
+    print(f"  log-loss     {figure('log_loss_nats')} nats")
+    print(f"               {figure('log_loss_bits')} bits")
+    print(f"  Brier score  {figure('brier')}")
+    return 0
+
+
+def _command_predict(args) -> int:
+    model, columns, names_in = _load_model(args.model_file)
+    table = _read_table(args.data)
+    X = _align(table, columns, names_in)
+    out = pd.DataFrame({"prediction": model.predict(X)})
+    if args.proba:
+        proba = model.predict_proba(X)
+        for k, label in enumerate(model.classes_):
+            out[f"proba_{label}"] = np.round(proba[:, k], 6)
+    if args.out:
+        try:
+            out.to_csv(args.out, index=False)
+        except OSError as exc:
+            raise CommandError(
+                f"{args.out}: cannot write: {exc.strerror or exc}"
+            ) from None
+        print(f"wrote {len(out)} predictions to {args.out}")
+    else:
+        out.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _command_explain(args) -> int:
+    model, columns, names_in = _load_model(args.model_file)
+    kind = type(model).__name__
+    if args.data is None:
+        print(f"{kind} from {args.model_file}: {_summary(model)}")
+        print()
+        print(entree.export_text(model, show_gain=True))
+        report = model.split_report()
+        splits = report.loc[
+            ~report["is_leaf"],
+            [
+                "depth",
+                "test",
+                "n_weighted",
+                "entropy",
+                "gain",
+                "split_info",
+                "gain_ratio",
+            ],
+        ]
+        print()
+        print("splits (information in bits):")
+        print(splits.round(3).to_string() if len(splits) else "  (a single leaf)")
+        return 0
+    table = _read_table(args.data)
+    X = _align(table, columns, names_in)
+    rows = X.iloc[: args.rows] if hasattr(X, "iloc") else X[: args.rows]
+    for i, explanation in enumerate(entree.explain(model, rows)):
+        if i:
+            print()
+        print(explanation)
+    return 0
+
+
+def _command_datasets(args) -> int:
+    if args.name is not None:
+        if args.name not in datasets.list_datasets():
+            raise CommandError(
+                f"no bundled dataset '{args.name}'; the bundled datasets are: "
+                + ", ".join(datasets.list_datasets())
+            )
+        print(datasets.load_dataset(args.name).DESCR, end="")
+        return 0
+    print(f"{'name':20} {'rows':>5} {'features':>17} {'missing':>7} {'classes':>7}")
+    for name, description in datasets.list_datasets().items():
+        info = datasets.dataset_info(name)
+        n_nominal = sum(f["type"] == "nominal" for f in info["features"])
+        kinds = f"{info['n_features']} ({n_nominal} nominal)"
+        print(
+            f"{name:20} {info['n_rows']:>5} {kinds:>17} {info['n_missing']:>7} "
+            f"{len(info['classes']):>7}"
+        )
+        print(f"    {description}")
+    print(
+        "\nUse a name wherever a command takes DATA (e.g. 'entree evaluate penguins');"
+        "\n'entree datasets NAME' shows its source, licence and citation."
+    )
+    return 0
+
+
+# -- the parser --------------------------------------------------------------------
+def _folds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0 or value == 1:
+        raise argparse.ArgumentTypeError(
+            f"{value}: use K >= 2 folds, or 0 to score on the training data"
+        )
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _add_model_options(parser) -> None:
+    parser.add_argument(
+        "--target",
+        metavar="COL",
+        help="class column (default: the last column, or a bundled dataset's class)",
+    )
+    parser.add_argument(
+        "--model",
+        choices=sorted(_MODELS),
+        default="c45",
+        help="c45: gain ratio and pruning (default); id3: information gain, unpruned",
+    )
+    parser.add_argument(
+        "--max-depth",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="limit the depth of the tree",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the ``entree`` command."""
     parser = argparse.ArgumentParser(
         prog="entree",
         description="Decision trees from information theory (C4.5 / ID3).",
+        epilog="DATA is a CSV file (empty cell = missing, non-numeric columns are "
+        "nominal) or a bundled dataset name. 'entree COMMAND -h' for details.",
     )
     parser.add_argument(
         "--version", action="version", version=f"entree {entree.__version__}"
     )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    fit = commands.add_parser(
+        "fit",
+        help="grow a tree, print it with its gains, optionally save it",
+        description="Grow a tree on DATA and print it with every split's entropy, "
+        "information gain, split information and gain ratio.",
+    )
+    fit.add_argument("data", metavar="DATA", help="CSV file or bundled dataset name")
+    _add_model_options(fit)
+    fit.add_argument("--out", metavar="MODEL.json", help="save the fitted model here")
+    fit.set_defaults(handler=_command_fit)
+
+    ev = commands.add_parser(
+        "evaluate",
+        help="cross-validated accuracy, log-loss and Brier score",
+        description="Accuracy, log-loss (nats and bits) and Brier score under "
+        f"stratified K-fold cross-validation (default {DEFAULT_FOLDS} folds). "
+        f"Without DATA, runs on the bundled '{DEFAULT_DATASET}' dataset.",
+    )
+    ev.add_argument(
+        "data",
+        nargs="?",
+        metavar="DATA",
+        help=f"CSV file or bundled dataset name (default: {DEFAULT_DATASET})",
+    )
+    _add_model_options(ev)
+    ev.add_argument(
+        "--cv",
+        type=_folds,
+        default=DEFAULT_FOLDS,
+        metavar="K",
+        help=f"number of folds (default {DEFAULT_FOLDS}); 0 scores the tree on its "
+        "own training data",
+    )
+    ev.add_argument("--seed", type=int, default=0, help="fold shuffling seed")
+    ev.add_argument(
+        "--progress",
+        action="store_true",
+        help="report each fold on standard error (automatic on a terminal)",
+    )
+    ev.set_defaults(handler=_command_evaluate)
+
+    predict = commands.add_parser(
+        "predict",
+        help="predict DATA's classes with a saved model (CSV output)",
+        description="Write one CSV row per row of DATA: the predicted class and, "
+        "with --proba, each class's probability. Columns the model does not use "
+        "(such as the class) are ignored.",
+    )
+    predict.add_argument("model_file", metavar="MODEL.json")
+    predict.add_argument("data", metavar="DATA")
+    predict.add_argument("--proba", action="store_true", help="add probabilities")
+    predict.add_argument("--out", metavar="FILE", help="write here, not to stdout")
+    predict.set_defaults(handler=_command_predict)
+
+    explain = commands.add_parser(
+        "explain",
+        help="show a saved model's splits, or why rows get their class",
+        description="Without DATA, print the model's tree and its table of splits; "
+        "with DATA, the path of each of the first rows through the tree (a missing "
+        "value sends a row down every branch, weighted).",
+    )
+    explain.add_argument("model_file", metavar="MODEL.json")
+    explain.add_argument("data", nargs="?", metavar="DATA")
+    explain.add_argument(
+        "--rows",
+        type=_positive,
+        default=5,
+        metavar="N",
+        help="explain the first N rows (default 5)",
+    )
+    explain.set_defaults(handler=_command_explain)
+
+    listing = commands.add_parser(
+        "datasets",
+        help="list the bundled datasets",
+        description="List the bundled datasets, or describe one.",
+    )
+    listing.add_argument("name", nargs="?", metavar="NAME")
+    listing.set_defaults(handler=_command_datasets)
     return parser
 
 
+def _error(message: str) -> int:
+    print(f"entree: error: {_one_line(message)}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``entree`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    code : int
+        0 on success, 1 for a problem with the data or a file (reported in one
+        line on standard error), 2 for a usage error, 130 if interrupted.
+
+    Examples
+    --------
+    >>> from entree._cli import main
+    >>> main(["fit", "play_tennis"])  # doctest: +ELLIPSIS
+    C4.5 tree for 'class' from bundled dataset 'play_tennis' (14 rows, 4 features):
+    5 leaves, depth 2, classes no, yes
+    <BLANKLINE>
+    outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
+    |--- outlook = sunny
+    |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
+    ...
+    0
+    >>> main(["fit", "no-such-file.csv"])
+    1
+    """
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help(sys.stdout)
-    return 0
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if args.command is None:
+        parser.print_help(sys.stdout)
+        return 0
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = args.handler(args)
+        for message in dict.fromkeys(str(w.message) for w in caught):
+            print(f"entree: warning: {_one_line(message)}", file=sys.stderr)
+        return code
+    except CommandError as exc:
+        return _error(str(exc))
+    except BrokenPipeError:  # e.g. 'entree predict ... | head': stop quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except ValueError as exc:  # the estimator's own checks of the data
+        return _error(str(exc))
+    except OSError as exc:
+        return _error(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        print("entree: interrupted", file=sys.stderr)
+        return 130
