@@ -44,6 +44,18 @@ def _codes_and_ranges(column, edges, exact, out_codes, bin_min, bin_max):
     """Bin one column by binary search; returns False if `exact` edges miss a value."""
     n_edges = edges.shape[0]
     missing = n_edges if exact else n_edges + 1
+    # A uniform grid over the edges' range narrows each search to a few edges.
+    n_cells = 4 * n_edges + 1
+    first = edges[0] if n_edges else 0.0
+    span = edges[n_edges - 1] - first if n_edges else 0.0
+    scale = n_cells / span if span > 0.0 else 0.0
+    cell_start = np.empty(n_cells + 1, dtype=np.int64)  # first edge >= cell start
+    j = 0
+    for g in range(n_cells + 1):
+        bound = first + g / scale if scale > 0.0 else first
+        while j < n_edges and edges[j] < bound:
+            j += 1
+        cell_start[g] = j
     for i in range(column.shape[0]):
         x = column[i]
         if np.isnan(x):
@@ -51,6 +63,15 @@ def _codes_and_ranges(column, edges, exact, out_codes, bin_min, bin_max):
             continue
         lo = 0
         hi = n_edges
+        if scale > 0.0 and first < x <= edges[n_edges - 1]:
+            g = np.int64((x - first) * scale)
+            # one cell of slack either side absorbs rounding in the cell index
+            lo = cell_start[max(g - 1, 0)]
+            hi = cell_start[min(g + 2, n_cells)]
+        elif x > first:  # beyond the last edge
+            lo = n_edges
+        else:  # at or below the first edge
+            hi = 0
         while lo < hi:  # first edge >= x
             mid = (lo + hi) >> 1
             if edges[mid] < x:

@@ -66,30 +66,73 @@ def _weighted_entropy(counts, total):
 
 
 @numba.njit(cache=True)
-def build_histogram(codes, y, rows, row_weight, start, end, bin_offset, n_classes, out):
+def build_histogram(
+    codes,
+    y,
+    rows,
+    row_weight,
+    start,
+    end,
+    bin_offset,
+    n_classes,
+    out,
+    bits,
+    word_offset,
+):
     """Add weighted class counts per (feature, bin) over rows[start:end] into ``out``.
 
     ``out`` must be zero where these rows land (see clear_histogram). It holds the
     class weights of every bin, then (from ``bin_offset[-1] * n_classes`` on) each
-    bin's total weight, packed so that scans skip empty bins cheaply.
+    bin's total weight, packed so that scans skip empty bins cheaply. For a small
+    node ``bits`` (zero on entry) marks the bins touched, one bit per bin; returns
+    whether it did.
     """
     n_features = codes.shape[1]
-    totals = bin_offset[n_features] * n_classes
+    n_bins_total = bin_offset[n_features]
+    totals = n_bins_total * n_classes
+    if _is_dense(end - start, n_features, n_bins_total):
+        # many rows: count classes only, then total every bin in one pass
+        for i in range(start, end):
+            r = rows[i]
+            w = row_weight[i]
+            k = y[r]
+            for f in range(n_features):
+                out[(bin_offset[f] + codes[r, f]) * n_classes + k] += w
+        for b in range(n_bins_total):
+            acc = 0.0
+            for k in range(n_classes):
+                acc += out[b * n_classes + k]
+            out[totals + b] = acc
+        return False
     for i in range(start, end):
         r = rows[i]
         w = row_weight[i]
         k = y[r]
         for f in range(n_features):
-            b = bin_offset[f] + codes[r, f]
+            code = np.int64(codes[r, f])
+            b = bin_offset[f] + code
             out[b * n_classes + k] += w
             out[totals + b] += w
+            bits[word_offset[f] + (code >> 6)] |= np.uint64(1) << np.uint64(code & 63)
+    return True
+
+
+@numba.njit(cache=True, inline="always")
+def _is_dense(n_rows, n_features, n_bins_total):
+    """True when a node's rows touch more histogram cells than the histogram has."""
+    return n_rows * n_features > n_bins_total
 
 
 @numba.njit(cache=True)
-def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out):
-    """Zero the bins that rows[start:end] touched (cheaper than a full reset)."""
+def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out, bits):
+    """Zero the bins that rows[start:end] touched (all of them for large nodes)."""
+    bits[:] = 0
     n_features = codes.shape[1]
-    totals = bin_offset[n_features] * n_classes
+    n_bins_total = bin_offset[n_features]
+    if _is_dense(end - start, n_features, n_bins_total):
+        out[:] = 0.0
+        return
+    totals = n_bins_total * n_classes
     for i in range(start, end):
         r = rows[i]
         for f in range(n_features):
@@ -97,6 +140,107 @@ def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out):
             out[totals + b] = 0.0
             for k in range(n_classes):
                 out[b * n_classes + k] = 0.0
+
+
+_DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_DEBRUIJN_INDEX = np.array(
+    [
+        0,
+        1,
+        48,
+        2,
+        57,
+        49,
+        28,
+        3,
+        61,
+        58,
+        50,
+        42,
+        38,
+        29,
+        17,
+        4,
+        62,
+        55,
+        59,
+        36,
+        53,
+        51,
+        43,
+        22,
+        45,
+        39,
+        33,
+        30,
+        24,
+        18,
+        12,
+        5,
+        63,
+        47,
+        56,
+        27,
+        60,
+        41,
+        37,
+        16,
+        54,
+        35,
+        52,
+        21,
+        44,
+        32,
+        23,
+        11,
+        46,
+        26,
+        40,
+        15,
+        34,
+        20,
+        31,
+        10,
+        25,
+        14,
+        19,
+        9,
+        13,
+        8,
+        7,
+        6,
+    ],
+    dtype=np.int64,
+)
+
+
+@numba.njit(cache=True)
+def _present_bins(hist, totals, base, nb, bits, word_lo, use_bits, present):
+    """Write the non-empty bins of one feature, ascending, into ``present``.
+
+    With ``use_bits`` the node's bitmap of touched bins is walked (cheap on small
+    nodes, where most of the bins are empty); otherwise every bin is looked at.
+    Returns how many were written. The missing-value bin ``nb`` is left out.
+    """
+    n = 0
+    if use_bits:
+        n_words = (nb + 64) >> 6
+        for wi in range(n_words):
+            word = bits[word_lo + wi]
+            while word != 0:
+                low = word & (~word + np.uint64(1))
+                bit = _DEBRUIJN_INDEX[np.int64((low * _DEBRUIJN) >> np.uint64(58))]
+                b = wi * 64 + bit
+                word ^= low
+                if b < nb and hist[totals + base + b] > WEIGHT_EPS:
+                    present[n] = b
+                    n += 1
+        return n
+    for b in range(nb):
+        if hist[totals + base + b] > WEIGHT_EPS:
+            present[n] = b
+            n += 1
+    return n
 
 
 @numba.njit(cache=True)
@@ -114,6 +258,8 @@ def _score_feature(
     known,
     left,
     table,
+    present,
+    n_present,
 ):
     """Score the best test on one feature from the node's histogram.
 
@@ -140,11 +286,10 @@ def _score_feature(
         n_reasonable = 0
         info = 0.0
         split_acc = 0.0
-        for b in range(nb):
+        for idx in range(n_present):
+            b = present[idx]
             at = (base + b) * K
             w = hist[totals + base + b]
-            if w <= WEIGHT_EPS:
-                continue
             if w >= min_cases - 1e-12:
                 n_reasonable += 1
             info += max(w * np.log2(w) - _sum_xlog2x(hist[at : at + K]), 0.0)
@@ -171,13 +316,13 @@ def _score_feature(
         right_sum += _xlog2x(known[k], table)
     best_info = np.inf
     best_lo = -1
+    best_hi = -1
     best_left_w = 0.0
     tries = 0
     prev = -1  # last non-empty bin, already moved to the left side
-    for b in range(nb):
+    for idx in range(n_present):
+        b = present[idx]
         w = hist[totals + base + b]
-        if w <= WEIGHT_EPS:
-            continue
         at = (base + b) * K
         if prev >= 0:
             # candidate cut between bin `prev` (left) and bin b (right)
@@ -193,6 +338,7 @@ def _score_feature(
                 if info < best_info - 1e-12:
                     best_info = info
                     best_lo = prev
+                    best_hi = b
                     best_left_w = left_w
         for k in range(K):
             c = hist[at + k]
@@ -206,9 +352,6 @@ def _score_feature(
         prev = b
     if tries == 0 or best_lo < 0:
         return (-np.inf, 0.0, 0.0, -1, -1)
-    best_hi = best_lo + 1
-    while best_hi < nb and hist[totals + base + best_hi] <= WEIGHT_EPS:
-        best_hi += 1
     gain = known_fraction * max(known_info - best_info, 0.0) / known_w
     selection = gain
     if mdl:
@@ -247,15 +390,30 @@ def _choose_split(
     known,
     left,
     table,
+    bits,
+    word_offset,
+    use_bits,
+    present,
 ):
     """Pick the feature to split on; returns (feature, gain, split_info, lo, hi)."""
     n_features = n_bins.shape[0]
+    totals = bin_offset[n_features] * n_classes
     n_valid = 0
     gain_sum = 0.0
     for f in range(n_features):
+        n_present = _present_bins(
+            hist,
+            totals,
+            bin_offset[f],
+            n_bins[f],
+            bits,
+            word_offset[f],
+            use_bits,
+            present,
+        )
         s, g, si, lo, hi = _score_feature(
             hist,
-            bin_offset[n_features] * n_classes,
+            totals,
             bin_offset[f],
             n_bins[f],
             is_nominal[f],
@@ -267,6 +425,8 @@ def _choose_split(
             known,
             left,
             table,
+            present,
+            n_present,
         )
         work_sel[f] = s
         work_gain[f] = g
@@ -303,6 +463,93 @@ def _choose_split(
 
 
 @numba.njit(cache=True)
+def _layout(n_bins, n_classes):
+    """Offsets of each feature's bins and bitmap words, and the histogram size."""
+    n_features = n_bins.shape[0]
+    bin_offset = np.zeros(n_features + 1, dtype=np.int64)
+    word_offset = np.zeros(n_features + 1, dtype=np.int64)
+    for f in range(n_features):
+        bin_offset[f + 1] = bin_offset[f] + n_bins[f] + 1
+        word_offset[f + 1] = word_offset[f] + ((n_bins[f] + 64) >> 6)
+    return bin_offset, word_offset, bin_offset[n_features] * (n_classes + 1)
+
+
+def _xlog2x_table(n):
+    """c log2 c for whole c in [0, n + 2): most counts are whole when unweighted."""
+    table = np.zeros(n + 2)
+    whole = np.arange(2, n + 2, dtype=np.float64)
+    table[2:] = whole * np.log2(whole)
+    return table
+
+
+def score_features(
+    codes,
+    y,
+    rows,
+    row_weight,
+    n_bins,
+    is_nominal,
+    n_classes,
+    criterion,
+    min_cases,
+    mdl,
+    min_gain,
+):
+    """Score every feature's best test over the given rows, as the builder does.
+
+    Returns (chosen feature or -1, selection gains, gains, split infos, cut_lo,
+    cut_hi, histogram, bin_offset); used to show a node's candidate tests.
+    """
+    bin_offset, word_offset, hist_size = _layout(n_bins, n_classes)
+    n_features = n_bins.shape[0]
+    hist = np.zeros(hist_size)
+    bits = np.zeros(word_offset[n_features], dtype=np.uint64)
+    use_bits = build_histogram(
+        codes,
+        y,
+        rows,
+        row_weight,
+        0,
+        rows.shape[0],
+        bin_offset,
+        n_classes,
+        hist,
+        bits,
+        word_offset,
+    )
+    node_value = np.bincount(y[rows], weights=row_weight, minlength=n_classes)
+    out = [np.empty(n_features) for _ in range(3)]
+    lows = np.empty(n_features, dtype=np.int64)
+    highs = np.empty(n_features, dtype=np.int64)
+    chosen, *_ = _choose_split(
+        hist,
+        bin_offset,
+        n_bins,
+        is_nominal,
+        n_classes,
+        node_value,
+        float(node_value.sum()),
+        criterion,
+        float(min_cases),
+        mdl,
+        float(min_gain),
+        out[0],
+        out[1],
+        out[2],
+        lows,
+        highs,
+        np.empty(n_classes),
+        np.empty(n_classes),
+        _xlog2x_table(int(row_weight.sum())),
+        bits,
+        word_offset,
+        use_bits,
+        np.empty(int(n_bins.max()) + 1, dtype=np.int64),
+    )
+    return chosen, out[0], out[1], out[2], lows, highs, hist, bin_offset
+
+
+@numba.njit(cache=True)
 def _ensure_capacity(arr, needed):
     if needed <= arr.shape[0]:
         return arr
@@ -332,11 +579,10 @@ def grow_tree(
     """Grow the tree depth-first; returns the node arrays (see Tree)."""
     n_samples, n_features = codes.shape
     K = n_classes
-    bin_offset = np.zeros(n_features + 1, dtype=np.int64)
-    for f in range(n_features):
-        bin_offset[f + 1] = bin_offset[f] + n_bins[f] + 1
+    bin_offset, word_offset, hist_size = _layout(n_bins, K)
     totals = bin_offset[n_features] * K  # where the per-bin total weights start
-    hist_size = bin_offset[n_features] * (K + 1)
+    bits = np.zeros(word_offset[n_features], dtype=np.uint64)  # touched bins
+    present = np.empty(n_bins.max() + 1 if n_features else 1, dtype=np.int64)
 
     # Node arrays, grown by doubling.
     cap = 64
@@ -416,11 +662,22 @@ def grow_tree(
             and (max_depth < 0 or d < max_depth)
         )
         in_scratch = False
+        use_bits = False
         if mode == 1:
             hist = slots[d]
         elif mode == 2 or expandable:
-            build_histogram(
-                codes, y, rows, row_weight, start, end, bin_offset, K, scratch
+            use_bits = build_histogram(
+                codes,
+                y,
+                rows,
+                row_weight,
+                start,
+                end,
+                bin_offset,
+                K,
+                scratch,
+                bits,
+                word_offset,
             )
             if mode == 2:
                 slot = slots[d]
@@ -431,7 +688,7 @@ def grow_tree(
         else:
             continue
         if not expandable:
-            clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
+            clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
             continue
 
         f, g, si, lo, hi = _choose_split(
@@ -454,10 +711,14 @@ def grow_tree(
             known,
             left,
             table,
+            bits,
+            word_offset,
+            use_bits,
+            present,
         )
         if f < 0:
             if in_scratch:
-                clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
+                clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
             continue
 
         # Branches: numeric -> bins [0, lo] and [hi, nb); nominal -> each present bin.
@@ -522,7 +783,7 @@ def grow_tree(
         if use_subtraction:
             slots[d + 1, :] = hist
         if in_scratch:
-            clear_histogram(codes, rows, start, end, bin_offset, K, scratch)
+            clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
 
         if seg_start + total_rows > rows.shape[0]:
             rows = _ensure_capacity(rows, seg_start + total_rows)

@@ -24,8 +24,7 @@ from entree.tree._builder import (
     CRITERION_GAIN,
     CRITERION_GAIN_RATIO,
     WEIGHT_EPS,
-    _choose_split,
-    build_histogram,
+    score_features,
 )
 from entree.tree._tree import TREE_LEAF
 
@@ -234,41 +233,18 @@ def _rank_table(model, X_encoded, y_encoded, weights, *, mdl, criterion, min_cas
     rows = np.flatnonzero(weights > 0).astype(np.int32)
     row_weight = weights[rows].astype(np.float64)
     labels = np.asarray(y_encoded, dtype=np.intp)
-    bin_offset = np.zeros(n_features + 1, dtype=np.int64)
-    bin_offset[1:] = np.cumsum(bins.n_bins + 1)
-    hist = np.zeros(bin_offset[-1] * (n_classes + 1))
-    build_histogram(
-        codes, labels, rows, row_weight, 0, rows.shape[0], bin_offset, n_classes, hist
-    )
-    node_value = np.bincount(labels[rows], weights=row_weight, minlength=n_classes)
-    n_table = int(row_weight.sum()) + 2
-    table = np.zeros(n_table)
-    table[2:] = np.arange(2, n_table) * np.log2(np.arange(2, n_table))
-    selection = np.empty(n_features)
-    gains = np.empty(n_features)
-    infos = np.empty(n_features)
-    lows = np.empty(n_features, dtype=np.int64)
-    highs = np.empty(n_features, dtype=np.int64)
-    chosen, *_ = _choose_split(
-        hist,
-        bin_offset,
+    chosen, selection, gains, infos, lows, highs, hist, bin_offset = score_features(
+        codes,
+        labels,
+        rows,
+        row_weight,
         bins.n_bins,
         columns.is_nominal,
         n_classes,
-        node_value,
-        float(node_value.sum()),
         CRITERIA[criterion],
-        float(min_cases),
+        min_cases,
         mdl,
-        float(model.min_gain),
-        selection,
-        gains,
-        infos,
-        lows,
-        highs,
-        np.empty(n_classes),
-        np.empty(n_classes),
-        table,
+        model.min_gain,
     )
     totals = hist[bin_offset[-1] * n_classes :]
     records = []
