@@ -20,17 +20,17 @@ outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
 |--- outlook = sunny
 |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
 |   |--- humidity = high
-|   |   |--- class: no (n=3, p=0.800)
+|   |   |--- class: no (n=3, p=0.750)
 |   |--- humidity = normal
-|   |   |--- class: yes (n=2, p=0.750)
+|   |   |--- class: yes (n=2, p=0.812)
 |--- outlook = overcast
-|   |--- class: yes (n=4, p=0.833)
+|   |--- class: yes (n=4, p=0.875)
 |--- outlook = rainy
 |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
 |   |--- windy = TRUE
-|   |   |--- class: no (n=2, p=0.750)
+|   |   |--- class: no (n=2, p=0.688)
 |   |--- windy = FALSE
-|   |   |--- class: yes (n=3, p=0.800)"""
+|   |   |--- class: yes (n=3, p=0.850)"""
 
 
 @pytest.fixture(scope="module")

@@ -69,8 +69,8 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         min_gain=0.0,
         pruning="error_based",
         confidence=0.25,
-        smoothing="laplace",
-        smoothing_strength="auto",
+        smoothing="m_estimate",
+        smoothing_strength=2.0,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -352,11 +352,17 @@ class C45Classifier(BaseEntropyTree):
         collapsing subtrees that do not lower the training error.
     confidence : float in (0, 0.5], default=0.25
         C4.5's CF: smaller values prune more.
-    smoothing : {"laplace", "none"}, default="laplace"
-        How leaf class counts become probabilities.
-    smoothing_strength : float or "auto", default="auto"
-        Strength of the smoothing for methods that have one; "auto" chooses it
-        from the training data.
+    smoothing : {"m_estimate", "shrinkage", "laplace", "none"}, default="m_estimate"
+        How node class counts become probabilities: "m_estimate" is
+        (n_c + m * prior_c) / (n + m) with the class distribution at the root as
+        prior; "shrinkage" shrinks each node toward its parent's smoothed
+        distribution; "laplace" is (n_c + 1) / (n + K) (J48 -A); "none" gives raw
+        frequencies (a zero for every class a leaf never saw). See
+        docs/probabilities.md.
+    smoothing_strength : float >= 0 or "auto", default=2.0
+        m (or the shrinkage strength) in units of training cases. "auto" picks it
+        by leave-one-out log-loss on the training counts (no refit; it tends to
+        under-smooth, because the tree was grown on the same cases).
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
@@ -414,8 +420,8 @@ class C45Classifier(BaseEntropyTree):
         min_gain=0.0,
         pruning="error_based",
         confidence=0.25,
-        smoothing="laplace",
-        smoothing_strength="auto",
+        smoothing="m_estimate",
+        smoothing_strength=2.0,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -453,8 +459,8 @@ class ID3Classifier(BaseEntropyTree):
     min_gain : float, default=0.0
     pruning : {"error_based"} or None, default=None
     confidence : float in (0, 0.5], default=0.25
-    smoothing : {"laplace", "none"}, default="laplace"
-    smoothing_strength : float or "auto", default="auto"
+    smoothing : {"m_estimate", "shrinkage", "laplace", "none"}, default="m_estimate"
+    smoothing_strength : float >= 0 or "auto", default=2.0
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -481,8 +487,8 @@ class ID3Classifier(BaseEntropyTree):
         min_gain=0.0,
         pruning=None,
         confidence=0.25,
-        smoothing="laplace",
-        smoothing_strength="auto",
+        smoothing="m_estimate",
+        smoothing_strength=2.0,
         max_bins=255,
         categorical_features=None,
         class_weight=None,

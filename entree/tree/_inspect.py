@@ -743,9 +743,9 @@ def explain(model, X) -> list[RowExplanation]:
     >>> iris = load_iris()
     >>> model = C45Classifier(max_depth=2).fit(iris.data, iris.target)
     >>> print(explain(model, iris.data[:1])[0])
-    row 0: predicted 0 (p = 0.962)
+    row 0: predicted 0 (p = 0.974)
       node 0: x3 = 0.2 (gain 0.918 bits) -> x3 <= 0.8 -> node 1
-        leaf 1: 0 (p = 0.962)
+        leaf 1: 0 (p = 0.974)
 
     A missing petal width sends the row down both branches of the root, with the
     shares of training weight they received:

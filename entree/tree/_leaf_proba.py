@@ -2,13 +2,39 @@
 
 Raw frequencies put probability 0 on classes a leaf never saw, which costs ~36 nats of
 log-loss for every confident miss; smoothing keeps every class possible.
+
+Methods (``smoothing=``):
+
+``"none"``
+    Raw frequencies n_c / n.
+``"laplace"``
+    Laplace's rule of succession (n_c + 1) / (n + K), every node on its own
+    (J48 ``-A``). Ignores the strength.
+``"m_estimate"``
+    Cestnik's m-estimate toward the class distribution at the root:
+    (n_c + m * prior_c) / (n + m), with prior = Laplace estimate at the root.
+``"shrinkage"``
+    Hierarchical shrinkage: every node is an m-estimate whose prior is its
+    parent's *smoothed* distribution, recursively from the root (Laplace at the
+    root): p_node = (n_c + lambda * p_parent) / (n + lambda). A small leaf borrows
+    from the nearest ancestors rather than from the whole data set.
+
+For the last two, ``strength="auto"`` picks m / lambda from the training counts
+alone by closed-form leave-one-out log-loss: every training case in a leaf is
+scored by the probability its leaf would give it with the case removed from the
+counts of the leaf and of every node whose counts enter the estimate (ancestors,
+root), and the strength with the smallest mean over a log-spaced grid wins.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-SMOOTHING_METHODS = ("none", "laplace")
+SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage")
+
+#: Candidate strengths for "auto", in units of one average training case.
+AUTO_GRID = np.geomspace(0.05, 200.0, 37)
 
 
 def frequencies(value: np.ndarray) -> np.ndarray:
@@ -23,15 +49,194 @@ def laplace(value: np.ndarray) -> np.ndarray:
     return (value + 1.0) / (value.sum(axis=1, keepdims=True) + n_classes)
 
 
+def _prior_parent(tree, method: str) -> np.ndarray:
+    """The node whose smoothed distribution is each node's prior (-1 at the root)."""
+    parent = np.asarray(tree.parent, dtype=np.int64)
+    if method == "m_estimate":
+        parent = np.where(parent >= 0, 0, -1).astype(np.int64)
+    return parent
+
+
+def _case_unit(tree) -> float:
+    """Weight of one average training case (1 without sample weights)."""
+    rows = float(tree.n_node_samples[0]) if tree.node_count else 0.0
+    total = float(tree.value[0].sum()) if tree.node_count else 0.0
+    if rows > 0 and total > 0:
+        return total / rows
+    return 1.0
+
+
+@numba.njit(cache=True)
+def _shrink(value, parent, strength):
+    """p_v = (n_v + strength * p_parent) / (n_v + strength); Laplace at the root.
+
+    Nodes must come after their prior node (parents precede children). A node with
+    no weight and strength 0 takes its prior's distribution.
+    """
+    n_nodes, n_classes = value.shape
+    proba = np.empty((n_nodes, n_classes))
+    for v in range(n_nodes):
+        total = 0.0
+        for k in range(n_classes):
+            total += value[v, k]
+        p = parent[v]
+        if p < 0:
+            for k in range(n_classes):
+                proba[v, k] = (value[v, k] + 1.0) / (total + n_classes)
+        elif total + strength > 0.0:
+            for k in range(n_classes):
+                proba[v, k] = (value[v, k] + strength * proba[p, k]) / (
+                    total + strength
+                )
+        else:
+            for k in range(n_classes):
+                proba[v, k] = proba[p, k]
+    return proba
+
+
+@numba.njit(cache=True)
+def _loo_log_loss(value, parent, is_leaf, strengths, unit):
+    """Mean leave-one-out log-loss (nats per unit weight) for each strength.
+
+    For a class-c training case in leaf L, its count (``unit``, at most what is
+    there) is removed from class c at L and at every node on L's prior chain,
+    the estimates are recomputed top-down, and the case scores -log p_L(c).
+    ``q[v, c, :]`` holds node v's distribution with one class-c case removed along
+    the chain, so the work is n_nodes * K^2 per strength.
+    """
+    n_nodes, n_classes = value.shape
+    out = np.zeros(strengths.shape[0])
+    weight = 0.0
+    for v in range(n_nodes):
+        if is_leaf[v]:
+            for k in range(n_classes):
+                weight += value[v, k]
+    if weight <= 0.0:
+        return out
+    q = np.empty((n_nodes, n_classes, n_classes))
+    cnt = np.empty(n_classes)
+    for g in range(strengths.shape[0]):
+        lam = strengths[g]
+        loss = 0.0
+        for v in range(n_nodes):
+            p = parent[v]
+            for c in range(n_classes):
+                total = 0.0
+                for k in range(n_classes):
+                    cnt[k] = value[v, k]
+                cnt[c] -= min(unit, cnt[c])
+                for k in range(n_classes):
+                    total += cnt[k]
+                if p < 0:
+                    for k in range(n_classes):
+                        q[v, c, k] = (cnt[k] + 1.0) / (total + n_classes)
+                elif total + lam > 0.0:
+                    for k in range(n_classes):
+                        q[v, c, k] = (cnt[k] + lam * q[p, c, k]) / (total + lam)
+                else:
+                    for k in range(n_classes):
+                        q[v, c, k] = q[p, c, k]
+                if is_leaf[v] and value[v, c] > 0.0:
+                    loss -= value[v, c] * np.log(max(q[v, c, c], 1e-300))
+        out[g] = loss / weight
+    return out
+
+
+def loo_log_loss(tree, method: str, strengths) -> np.ndarray:
+    """Closed-form leave-one-out log-loss of the training cases at the leaves.
+
+    Parameters
+    ----------
+    tree : Tree
+        A fitted tree; its leaf counts are the training counts.
+    method : {"m_estimate", "shrinkage"}
+    strengths : array-like of float
+        Strengths in weight units (multiply by the weight of an average case when
+        sample weights are used).
+
+    Returns
+    -------
+    ndarray of shape (len(strengths),)
+        Mean log-loss in nats per unit of training weight.
+    """
+    if method not in ("m_estimate", "shrinkage"):
+        raise ValueError(
+            f"Leave-one-out is defined for m_estimate and shrinkage, not {method!r}."
+        )
+    return _loo_log_loss(
+        np.ascontiguousarray(tree.value, dtype=np.float64),
+        _prior_parent(tree, method),
+        np.asarray(tree.is_leaf, dtype=np.bool_),
+        np.asarray(strengths, dtype=np.float64),
+        _case_unit(tree),
+    )
+
+
+def heldout_log_loss(tree, method: str, strengths, leaf_weights, y) -> np.ndarray:
+    """Summed log-loss of held-out rows at each strength (for internal CV).
+
+    ``leaf_weights`` is ``tree.predict_proba(X_heldout, np.eye(tree.node_count),
+    is_nominal)`` (the weight with which each held-out row reaches each leaf) and
+    ``y`` the rows' class indices; a row's probabilities are the weighted mix of
+    its leaves', as in predict_proba.
+    """
+    leaf_weights = np.asarray(leaf_weights, dtype=np.float64)
+    y = np.asarray(y, dtype=np.intp)
+    rows = np.arange(y.shape[0])
+    out = np.empty(len(strengths))
+    for g, strength in enumerate(strengths):
+        proba = leaf_weights @ smoothed(tree, method, float(strength))
+        proba /= proba.sum(axis=1, keepdims=True)
+        out[g] = -np.log(np.maximum(proba[rows, y], 1e-300)).sum()
+    return out
+
+
+def auto_strength(tree, method: str) -> float:
+    """The strength on :data:`AUTO_GRID` with the smallest leave-one-out log-loss.
+
+    Ties go to the larger strength (the smoother estimate). A tree that is a
+    single leaf has nothing to shrink toward but the root's own Laplace estimate,
+    and gets the grid's middle value.
+    """
+    grid = AUTO_GRID * _case_unit(tree)
+    if tree.node_count <= 1:
+        return float(grid[len(grid) // 2])
+    losses = loo_log_loss(tree, method, grid)
+    best = np.flatnonzero(losses <= losses.min() + 1e-12)[-1]
+    return float(grid[best])
+
+
+def smoothed(tree, method: str, strength: float) -> np.ndarray:
+    """Node probabilities of ``m_estimate`` / ``shrinkage`` at a fixed strength."""
+    if np.isinf(strength):  # every node is its prior, all the way up to the root
+        return np.repeat(laplace(tree.value[:1]), tree.node_count, axis=0)
+    return _shrink(
+        np.ascontiguousarray(tree.value, dtype=np.float64),
+        _prior_parent(tree, method),
+        float(strength),
+    )
+
+
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
     """Probability estimates for every node of a fitted Tree by the named method.
 
-    ``strength`` is a float or "auto" (chosen from the training counts); methods
-    without a strength ignore it.
+    ``strength`` is a float >= 0 or "auto" (chosen from the training counts by
+    leave-one-out log-loss); "none" and "laplace" ignore it.
     """
     value = tree.value
     if method == "none":
         return frequencies(value)
     if method == "laplace":
         return laplace(value)
+    if method in ("m_estimate", "shrinkage"):
+        if isinstance(strength, str):
+            if strength != "auto":
+                raise ValueError(f"Unknown smoothing strength {strength!r}.")
+            strength = auto_strength(tree, method)
+        strength = float(strength)
+        if not strength >= 0.0:
+            raise ValueError(
+                f"smoothing_strength must be >= 0 or 'auto', got {strength!r}."
+            )
+        return smoothed(tree, method, strength)
     raise ValueError(f"Unknown smoothing method {method!r}.")
