@@ -32,8 +32,12 @@ def play_tennis():
     play = ["no", "no", "yes", "yes", "yes", "no", "yes", "no", "yes", "yes"]
     play += ["yes", "yes", "yes", "no"]
     X = pd.DataFrame(
-        {"outlook": outlook, "temperature": temperature, "humidity": humidity,
-         "windy": windy}
+        {
+            "outlook": outlook,
+            "temperature": temperature,
+            "humidity": humidity,
+            "windy": windy,
+        }
     )
     return X, np.array(play)
 
@@ -51,16 +55,19 @@ def test_play_tennis_gives_quinlans_tree(Model):
     assert tree.split_info[0] == pytest.approx(1.5774, abs=1e-4)
     assert tree.impurity[0] == pytest.approx(0.9403, abs=1e-4)
     # sunny -> humidity, rainy -> windy, overcast -> a leaf
-    names = {c: model._columns.categories[0][tree.branch_category[c]]
-             for c in tree.children_of(0)}
+    names = {
+        c: model._columns.categories[0][tree.branch_category[c]]
+        for c in tree.children_of(0)
+    }
     split_feature = {names[c]: tree.feature[c] for c in tree.children_of(0)}
     assert split_feature == {"sunny": 2, "rainy": 3, "overcast": -2}
     assert model.score(X, y) == 1.0
 
 
 def test_root_impurity_matches_sklearn_entropy_tree():
-    X, y = make_classification(500, n_features=6, n_classes=3, n_informative=4,
-                               random_state=0)
+    X, y = make_classification(
+        500, n_features=6, n_classes=3, n_informative=4, random_state=0
+    )
     ours = C45Classifier().fit(X, y)
     theirs = DecisionTreeClassifier(criterion="entropy").fit(X, y)
     assert ours.tree_.impurity[0] == pytest.approx(theirs.tree_.impurity[0], rel=1e-12)
@@ -106,8 +113,10 @@ def test_missing_value_spreads_over_branches_by_training_fraction():
     left, right = tree.children_of(0)
     proba = model.predict_proba(np.array([[np.nan]]))[0]
     frac_left = tree.branch_weight[left]
-    expected = (frac_left * tree.value[left] / tree.value[left].sum()
-                + tree.branch_weight[right] * tree.value[right] / tree.value[right].sum())
+    expected = (
+        frac_left * tree.value[left] / tree.value[left].sum()
+        + tree.branch_weight[right] * tree.value[right] / tree.value[right].sum()
+    )
     np.testing.assert_allclose(proba, expected)
     assert frac_left == pytest.approx((x <= tree.threshold[0]).mean())
 
@@ -153,8 +162,9 @@ def test_class_weight_balanced_changes_the_leaf_values():
 def test_categorical_features_by_name_index_and_mask():
     X, y = play_tennis()
     codes = X.apply(lambda c: pd.factorize(c)[0]).astype(float)
-    by_name = C45Classifier(categorical_features=["outlook", "humidity", "temperature",
-                                                  "windy"]).fit(codes, y)
+    by_name = C45Classifier(
+        categorical_features=["outlook", "humidity", "temperature", "windy"]
+    ).fit(codes, y)
     by_index = C45Classifier(categorical_features=[0, 1, 2, 3]).fit(codes, y)
     by_mask = C45Classifier(categorical_features=[True] * 4).fit(codes.to_numpy(), y)
     for model in (by_name, by_index, by_mask):
@@ -193,8 +203,9 @@ def test_sklearn_tools_work_together():
 
 def test_column_transformer_with_nominal_columns():
     X, y = play_tennis()
-    pre = ColumnTransformer([("keep", "passthrough", ["outlook", "windy"])],
-                            verbose_feature_names_out=False)
+    pre = ColumnTransformer(
+        [("keep", "passthrough", ["outlook", "windy"])], verbose_feature_names_out=False
+    )
     pre.set_output(transform="pandas")
     pipe = Pipeline([("select", pre), ("tree", C45Classifier(min_samples_leaf=1))])
     pipe.fit(X, y)

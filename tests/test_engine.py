@@ -1,0 +1,135 @@
+"""The numba engine: binning, histograms and the builder's bookkeeping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from entree import C45Classifier, ID3Classifier
+from entree.tree._binning import _codes_and_ranges, fit_bins
+from entree.tree._builder import _layout, _present_bins, build_histogram
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edges=st.lists(st.floats(-1e6, 1e6), min_size=0, max_size=300, unique=True),
+    values=st.lists(st.floats(-2e6, 2e6), min_size=1, max_size=200),
+)
+def test_bin_codes_match_searchsorted(edges, values):
+    edges = np.sort(np.array(edges, dtype=np.float64))
+    column = np.array(values + [np.nan], dtype=np.float64)
+    out = np.empty(column.shape[0], dtype=np.uint16)
+    lo = np.full(edges.shape[0] + 1, np.inf)
+    hi = np.full(edges.shape[0] + 1, -np.inf)
+    _codes_and_ranges(column, edges, False, out, lo, hi)
+    expected = np.searchsorted(edges, column)
+    expected[-1] = edges.shape[0] + 1  # the missing code
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_exact_bins_when_few_distinct_values_and_quantiles_otherwise():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 7, 1000).astype(float), rng.normal(size=1000)])
+    X[::50, 0] = np.nan
+    codes, bins = fit_bins(X, np.array([False, False]), [None, None], max_bins=255)
+    assert bins.n_bins[0] == 7  # one bin per distinct value
+    assert (codes[::50, 0] == 7).all()  # missing code
+    assert bins.n_bins[1] == 255
+    # every bin's raw range lies below the next bin's
+    assert (bins.bin_max[1][:-1] < bins.bin_min[1][1:]).all()
+
+
+def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
+    rng = np.random.default_rng(1)
+    n, n_features, n_classes = 400, 3, 3
+    n_bins = np.array([40, 5, 300])
+    codes = np.column_stack([rng.integers(0, nb + 1, n) for nb in n_bins]).astype(
+        np.uint16
+    )
+    y = rng.integers(0, n_classes, n).astype(np.intp)
+    weights = rng.random(n)
+    bin_offset, word_offset, size = _layout(n_bins, n_classes)
+    totals = bin_offset[-1] * n_classes
+    for n_rows in (5, n):  # a small node (bitmap) and a large one (dense path)
+        rows = np.arange(n_rows, dtype=np.int32)
+        hist = np.zeros(size)
+        bits = np.zeros(word_offset[-1], dtype=np.uint64)
+        used_bits = build_histogram(
+            codes,
+            y,
+            rows,
+            weights,
+            0,
+            n_rows,
+            bin_offset,
+            n_classes,
+            hist,
+            bits,
+            word_offset,
+        )
+        assert used_bits == (n_rows * n_features <= bin_offset[-1])
+        for f in range(n_features):
+            expected = np.zeros((n_bins[f] + 1, n_classes))
+            np.add.at(
+                expected, (codes[:n_rows, f].astype(int), y[:n_rows]), weights[:n_rows]
+            )
+            got = hist[bin_offset[f] * n_classes : bin_offset[f + 1] * n_classes]
+            np.testing.assert_allclose(got.reshape(-1, n_classes), expected)
+            np.testing.assert_allclose(
+                hist[totals + bin_offset[f] : totals + bin_offset[f + 1]],
+                expected.sum(axis=1),
+            )
+            present = np.empty(n_bins[f] + 1, dtype=np.int64)
+            count = _present_bins(
+                hist,
+                totals,
+                bin_offset[f],
+                n_bins[f],
+                bits,
+                word_offset[f],
+                used_bits,
+                present,
+            )
+            nonempty = np.flatnonzero(expected[: n_bins[f]].sum(axis=1) > 0)
+            np.testing.assert_array_equal(present[:count], nonempty)
+
+
+@pytest.mark.parametrize("Model", [C45Classifier, ID3Classifier])
+def test_children_counts_add_up_to_the_parent_with_missing_values(Model):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(3000, 6))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
+    X[rng.random(X.shape) < 0.2] = np.nan
+    tree = Model().fit(X, y).tree_
+    for node in np.flatnonzero(~tree.is_leaf):
+        kids = tree.children_of(node)
+        np.testing.assert_allclose(
+            tree.value[kids].sum(axis=0), tree.value[node], rtol=1e-9, atol=1e-9
+        )
+        assert tree.branch_weight[kids].sum() == pytest.approx(1.0)
+    assert (tree.value >= 0).all()
+    assert (np.diff(tree.children_ptr) >= 0).all()
+    assert (
+        tree.children
+        > np.repeat(np.arange(tree.node_count), np.diff(tree.children_ptr))
+    ).all()
+
+
+def test_histogram_subtraction_gives_the_same_tree_as_direct_counting():
+    # a large data set exercises subtraction; the same rows as a weighted sample
+    # of a small one exercise direct counting: the trees must agree
+    rng = np.random.default_rng(3)
+    base = np.round(rng.normal(size=(300, 4)), 1)
+    y = (base[:, 0] > 0).astype(int) + (base[:, 1] > 0.5)
+    repeats = 40
+    big = C45Classifier(pruning=None).fit(
+        np.repeat(base, repeats, axis=0), np.repeat(y, repeats)
+    )
+    small = C45Classifier(pruning=None).fit(
+        base, y, sample_weight=np.full(300, repeats)
+    )
+    np.testing.assert_array_equal(big.tree_.feature, small.tree_.feature)
+    np.testing.assert_array_equal(big.tree_.threshold, small.tree_.threshold)
+    np.testing.assert_allclose(big.tree_.value, small.tree_.value)
