@@ -111,49 +111,166 @@ def _quantile_edges(ordered: np.ndarray, max_bins: int) -> np.ndarray:
     return edges[edges < ordered[-1]]
 
 
+@numba.njit(cache=True)
+def _grid(edges):
+    """Uniform cells over the edges' range: first edge >= each cell's start."""
+    n_edges = edges.shape[0]
+    n_cells = 4 * n_edges + 1
+    first = edges[0] if n_edges else 0.0
+    span = edges[n_edges - 1] - first if n_edges else 0.0
+    scale = n_cells / span if span > 0.0 else 0.0
+    cell_start = np.empty(n_cells + 1, dtype=np.int64)
+    j = 0
+    for g in range(n_cells + 1):
+        bound = first + g / scale if scale > 0.0 else first
+        while j < n_edges and edges[j] < bound:
+            j += 1
+        cell_start[g] = j
+    return cell_start, scale
+
+
+@numba.njit(cache=True)
+def _bin_rows(
+    X,
+    numeric,
+    edges,
+    edge_start,
+    exact,
+    cells,
+    cell_start_at,
+    scales,
+    nominal_bins,
+    codes,
+    bin_min,
+    bin_max,
+    failed,
+):
+    """Bin every row of X in one row-major pass (codes are row-major too).
+
+    For numeric column j the edges are ``edges[edge_start[j]:edge_start[j + 1]]``;
+    with ``exact[j]`` each value must equal an edge, else ``failed[j]`` is set.
+    Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
+    """
+    n_samples, n_features = X.shape
+    for i in range(n_samples):
+        for j in range(n_features):
+            x = X[i, j]
+            if not numeric[j]:
+                codes[i, j] = nominal_bins[j] if np.isnan(x) else np.int64(x)
+                continue
+            e0 = edge_start[j]
+            n_edges = edge_start[j + 1] - e0
+            if np.isnan(x):
+                codes[i, j] = n_edges if exact[j] else n_edges + 1
+                continue
+            lo = 0
+            hi = n_edges
+            scale = scales[j]
+            if scale > 0.0 and edges[e0] < x <= edges[e0 + n_edges - 1]:
+                g = np.int64((x - edges[e0]) * scale)
+                c0 = cell_start_at[j]
+                n_cells = cell_start_at[j + 1] - c0 - 1
+                # one cell of slack either side absorbs rounding in the cell index
+                lo = cells[c0 + max(g - 1, 0)]
+                hi = cells[c0 + min(g + 2, n_cells)]
+            elif n_edges and x > edges[e0]:  # beyond the last edge
+                lo = n_edges
+            else:  # at or below the first edge
+                hi = 0
+            while lo < hi:  # first edge >= x
+                mid = (lo + hi) >> 1
+                if edges[e0 + mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if exact[j] and (lo == n_edges or edges[e0 + lo] != x):
+                failed[j] = True
+                continue
+            codes[i, j] = lo
+            at = e0 + j + lo
+            if x < bin_min[at]:
+                bin_min[at] = x
+            if x > bin_max[at]:
+                bin_max[at] = x
+
+
+def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
+    """(edges, exact) for a sorted sample of one numeric column."""
+    n_distinct = int(np.count_nonzero(np.diff(ordered))) + 1 if ordered.shape[0] else 0
+    if n_distinct <= max_bins and not force_quantiles:
+        return np.unique(ordered), True
+    return _quantile_edges(ordered, max_bins), False
+
+
 def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: int):
     """Bin every column of the encoded training matrix.
 
     Returns (codes uint16 (n_samples, n_features) C-ordered, BinMapper).
     """
     n_samples, n_features = X.shape
-    codes = np.empty((n_samples, n_features), dtype=np.uint16)
-    n_bins = np.zeros(n_features, dtype=np.int64)
-    bin_min, bin_max = [], []
-    column_codes = np.empty(n_samples, dtype=np.uint16)
-    X = np.asfortranarray(X)  # one pass, then every column is contiguous
+    X = np.ascontiguousarray(X, dtype=np.float64)
     sample_rows = _subsample_rows(n_samples)
-    for j in range(n_features):
-        column = X[:, j]
-        if is_nominal[j]:
-            nb = len(categories[j])
-            col = np.where(np.isnan(column), nb, column)
-            codes[:, j] = col.astype(np.uint16)
-            n_bins[j] = nb
-            bin_min.append(np.zeros(0))
-            bin_max.append(np.zeros(0))
-            continue
-        sample = column if sample_rows is None else column[sample_rows]
-        ordered = np.sort(sample[~np.isnan(sample)])
-        exact = False
-        n_distinct = (
-            int(np.count_nonzero(np.diff(ordered))) + 1 if ordered.shape[0] else 0
+    sample = X if sample_rows is None else X[sample_rows]
+    numeric = ~np.asarray(is_nominal, dtype=bool)
+    force = np.zeros(n_features, dtype=bool)
+    while True:
+        edge_list, exact = [], np.zeros(n_features, dtype=bool)
+        for j in range(n_features):
+            if not numeric[j]:
+                edge_list.append(np.zeros(0))
+                continue
+            column = sample[:, j]
+            ordered = np.sort(column[~np.isnan(column)])
+            edges, exact[j] = _edges_for(ordered, max_bins, force[j])
+            edge_list.append(edges)
+        edge_start = np.zeros(n_features + 1, dtype=np.int64)
+        edge_start[1:] = np.cumsum([len(e) for e in edge_list])
+        grids = [
+            _grid(e) if len(e) else (np.zeros(2, dtype=np.int64), 0.0)
+            for e in edge_list
+        ]
+        cell_start_at = np.zeros(n_features + 1, dtype=np.int64)
+        cell_start_at[1:] = np.cumsum([len(g[0]) for g in grids])
+        n_flat = edge_start[-1] + n_features  # one more bin than edges, per column
+        bin_min = np.full(n_flat, np.inf)
+        bin_max = np.full(n_flat, -np.inf)
+        codes = np.empty((n_samples, n_features), dtype=np.uint16)
+        failed = np.zeros(n_features, dtype=bool)
+        nominal_bins = np.array(
+            [len(categories[j]) if not numeric[j] else 0 for j in range(n_features)],
+            dtype=np.int64,
         )
-        if n_distinct <= max_bins:
-            distinct = np.unique(ordered)
-            edges = distinct
-            lo_arr = np.full(edges.shape[0], np.inf)
-            hi_arr = np.full(edges.shape[0], -np.inf)
-            exact = _codes_and_ranges(column, edges, True, column_codes, lo_arr, hi_arr)
-            nb = edges.shape[0]
-        if not exact:
-            edges = _quantile_edges(ordered, max_bins)
-            nb = edges.shape[0] + 1
-            lo_arr = np.full(nb, np.inf)
-            hi_arr = np.full(nb, -np.inf)
-            _codes_and_ranges(column, edges, False, column_codes, lo_arr, hi_arr)
-        codes[:, j] = column_codes
-        n_bins[j] = nb
-        bin_min.append(lo_arr)
-        bin_max.append(hi_arr)
-    return codes, BinMapper(n_bins=n_bins, bin_min=bin_min, bin_max=bin_max)
+        _bin_rows(
+            X,
+            numeric,
+            np.concatenate(edge_list + [np.zeros(0)]),
+            edge_start,
+            exact,
+            np.concatenate([g[0] for g in grids] + [np.zeros(0, dtype=np.int64)]),
+            cell_start_at,
+            np.array([g[1] for g in grids], dtype=np.float64),
+            nominal_bins,
+            codes,
+            bin_min,
+            bin_max,
+            failed,
+        )
+        if not failed.any():
+            break
+        # the subsample missed values of these columns: bin them at quantiles
+        force |= failed
+    n_bins = np.where(
+        numeric, np.diff(edge_start) + np.where(exact, 0, 1), nominal_bins
+    ).astype(np.int64)
+    starts = edge_start[:-1] + np.arange(n_features)
+    return codes, BinMapper(
+        n_bins=n_bins,
+        bin_min=[
+            bin_min[a : a + nb] if numeric[j] else np.zeros(0)
+            for j, (a, nb) in enumerate(zip(starts, n_bins))
+        ],
+        bin_max=[
+            bin_max[a : a + nb] if numeric[j] else np.zeros(0)
+            for j, (a, nb) in enumerate(zip(starts, n_bins))
+        ],
+    )

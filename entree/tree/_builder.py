@@ -124,8 +124,8 @@ def _is_dense(n_rows, n_features, n_bins_total):
 
 
 @numba.njit(cache=True)
-def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out, bits):
-    """Zero the bins that rows[start:end] touched (all of them for large nodes)."""
+def clear_histogram(codes, y, rows, start, end, bin_offset, n_classes, out, bits):
+    """Zero what building rows[start:end] wrote (all of it for large nodes)."""
     bits[:] = 0
     n_features = codes.shape[1]
     n_bins_total = bin_offset[n_features]
@@ -135,83 +135,24 @@ def clear_histogram(codes, rows, start, end, bin_offset, n_classes, out, bits):
     totals = n_bins_total * n_classes
     for i in range(start, end):
         r = rows[i]
+        k = y[r]  # a row only wrote its own class's cell and the bin total
         for f in range(n_features):
             b = bin_offset[f] + codes[r, f]
             out[totals + b] = 0.0
-            for k in range(n_classes):
-                out[b * n_classes + k] = 0.0
+            out[b * n_classes + k] = 0.0
 
 
+# Bit index of a power of two by de Bruijn multiplication (numba has no ctz).
 _DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
+# fmt: off
 _DEBRUIJN_INDEX = np.array(
-    [
-        0,
-        1,
-        48,
-        2,
-        57,
-        49,
-        28,
-        3,
-        61,
-        58,
-        50,
-        42,
-        38,
-        29,
-        17,
-        4,
-        62,
-        55,
-        59,
-        36,
-        53,
-        51,
-        43,
-        22,
-        45,
-        39,
-        33,
-        30,
-        24,
-        18,
-        12,
-        5,
-        63,
-        47,
-        56,
-        27,
-        60,
-        41,
-        37,
-        16,
-        54,
-        35,
-        52,
-        21,
-        44,
-        32,
-        23,
-        11,
-        46,
-        26,
-        40,
-        15,
-        34,
-        20,
-        31,
-        10,
-        25,
-        14,
-        19,
-        9,
-        13,
-        8,
-        7,
-        6,
-    ],
+    [0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53,
+     51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54,
+     35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13,
+     8, 7, 6],
     dtype=np.int64,
 )
+# fmt: on
 
 
 @numba.njit(cache=True)
@@ -688,7 +629,7 @@ def grow_tree(
         else:
             continue
         if not expandable:
-            clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
+            clear_histogram(codes, y, rows, start, end, bin_offset, K, scratch, bits)
             continue
 
         f, g, si, lo, hi = _choose_split(
@@ -718,7 +659,9 @@ def grow_tree(
         )
         if f < 0:
             if in_scratch:
-                clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
+                clear_histogram(
+                    codes, y, rows, start, end, bin_offset, K, scratch, bits
+                )
             continue
 
         # Branches: numeric -> bins [0, lo] and [hi, nb); nominal -> each present bin.
@@ -783,7 +726,7 @@ def grow_tree(
         if use_subtraction:
             slots[d + 1, :] = hist
         if in_scratch:
-            clear_histogram(codes, rows, start, end, bin_offset, K, scratch, bits)
+            clear_histogram(codes, y, rows, start, end, bin_offset, K, scratch, bits)
 
         if seg_start + total_rows > rows.shape[0]:
             rows = _ensure_capacity(rows, seg_start + total_rows)
