@@ -8,16 +8,19 @@ probabilities of that fitted tree, so one run covers the whole table.
 
     python benchmarks/bench_probability.py                  # everything, ~5 min on 2 cores
     python benchmarks/bench_probability.py --datasets vote,iris --jobs 1
-    python benchmarks/bench_probability.py --trees pruned --no-soft --out probs.csv
-    python benchmarks/bench_probability.py --no-soft --smoothings laplace,m_est_cv,shrink_cv  # slow
+    python benchmarks/bench_probability.py --trees pruned --estimators "" --out probs.csv
+    python benchmarks/bench_probability.py --estimators default,hard_m2 --smoothings laplace
+    python benchmarks/bench_probability.py --estimators "" --smoothings laplace,m_est_cv,shrink_cv
 
-Variants: the leaf estimators of entree.tree._leaf_proba ("none", "laplace", m-estimate
-toward the root and hierarchical shrinkage toward the parent, at fixed strengths, at
-"auto" = closed-form leave-one-out, and "*_cv" = internal 5-fold CV on the training
-fold), on pruned (CF 0.25, 0.5) and unpruned trees; and a prototype of C4.5's soft
-thresholds at predict time (hard_m2 / soft0.1_m2 / soft_cv: sigmoid routing across
-numeric thresholds, width alpha * std of the column at the node, alpha and the
-m-estimate's m chosen by internal 5-fold CV on the training fold).
+Two families of rows. Leaf estimators ("tree + smoothing"): one hard tree per fold
+(soft_thresholds=0) whose node probabilities are recomputed by each estimator of
+entree.tree._leaf_proba ("none", "laplace", m-estimate toward the root and
+hierarchical shrinkage toward the parent, at fixed strengths, at "auto" = closed-form
+leave-one-out, and "*_cv" = internal 5-fold CV on the training fold), on pruned (CF
+0.25, 0.5) and unpruned trees. Whole estimators ("estimator + variant"):
+C45Classifier fitted per fold with the parameters in ESTIMATORS, "default" being
+C45Classifier() itself (soft thresholds and strength chosen by its internal CV on the
+training fold), against hard thresholds, fixed soft widths, and other choices.
 
 Besides the summary it prints the per-dataset log-loss of the recommended default
 against J48 -A (reference.csv, column j48_laplace) and, for the datasets with missing
@@ -57,10 +60,12 @@ from entree.tree._leaf_proba import (  # noqa: E402
 )
 
 # Tree variants: name -> C45Classifier parameters (smoothing is replaced afterwards).
+# Hard thresholds and a fixed strength, so that fit does no internal CV.
+_HARD = dict(soft_thresholds=0.0, smoothing_strength=2.0)
 TREES = {
-    "pruned": dict(pruning="error_based", confidence=0.25),
-    "cf0.5": dict(pruning="error_based", confidence=0.5),
-    "unpruned": dict(pruning=None),
+    "pruned": dict(pruning="error_based", confidence=0.25, **_HARD),
+    "cf0.5": dict(pruning="error_based", confidence=0.5, **_HARD),
+    "unpruned": dict(pruning=None, **_HARD),
 }
 
 # Smoothing variants: name -> (method, strength).
@@ -106,7 +111,7 @@ def cv_strengths(est, X, y, methods, k=CV_FOLDS, grid=AUTO_GRID):
     }
 
 
-RECOMMENDED = ("pruned", "soft_cv")
+RECOMMENDED = ("estimator", "default")
 BASELINE = ("pruned", "laplace")
 
 
@@ -173,152 +178,53 @@ def evaluate(name: str, trees: list[str], smoothings: list[str]) -> dict:
     return {"dataset": name, "results": results}
 
 
-# -- prototype: soft thresholds (C4.5's probabilistic thresholds, release 8 "-p") ------
-# Not in entree yet. At a numeric split with threshold t, a row with value x goes left
-# with weight sigmoid((t - x) / s) and right with the rest, s = alpha * (weighted std of
-# the column among the training cases at that node); alpha = 0 is the hard split.
-# Missing values and nominal splits are routed as in entree (branch_weight shares).
-SOFT_ALPHAS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
-SOFT_MS = (0.5, 1.0, 2.0)
+# -- soft thresholds and the automatic choice: whole estimators, fitted per fold ------
+# Each variant is C45Classifier with these parameters (the first is the default). The
+# "auto" values are chosen inside fit by internal CV on the training fold alone.
+ESTIMATORS = {
+    "default": {},
+    "hard_m2": dict(soft_thresholds=0.0, smoothing_strength=2.0),
+    "hard_auto": dict(soft_thresholds=0.0, smoothing_strength="auto"),
+    "soft0.1_m2": dict(soft_thresholds=0.1, smoothing_strength=2.0),
+    "soft0.3_m2": dict(soft_thresholds=0.3, smoothing_strength=2.0),
+    "soft_auto_m2": dict(soft_thresholds="auto", smoothing_strength=2.0),
+    "unpruned": dict(pruning=None),
+    "shrinkage": dict(smoothing="shrinkage"),
+}
 
 
-def route(tree, X, is_nominal, scale=None):
-    """{node: (row ids, weights)} for every node the rows of encoded X reach."""
-    n = X.shape[0]
-    reach = {0: (np.arange(n), np.ones(n))}
-    for node in range(tree.node_count):
-        if tree.feature[node] < 0 or node not in reach:
-            continue
-        idx, w = reach[node]
-        f = tree.feature[node]
-        x = X[idx, f]
-        miss = np.isnan(x)
-        kids = tree.children_of(node)
-        if not is_nominal[f]:
-            t = tree.threshold[node]
-            if scale is None or scale[node] <= 0:
-                left = (x <= t).astype(float)
-            else:
-                left = 1.0 / (1.0 + np.exp(-np.clip((t - x) / scale[node], -50, 50)))
-            right = 1.0 - left
-            left[miss] = tree.branch_weight[kids[0]]
-            right[miss] = tree.branch_weight[kids[1]]
-            shares = [left, right]
-        else:
-            matched = np.zeros(len(idx), bool)
-            shares = []
-            for k in kids:
-                m = x == tree.branch_category[k]
-                matched |= m
-                shares.append(m.astype(float))
-            for share, k in zip(shares, kids):
-                share[~matched] = tree.branch_weight[k]
-        for share, k in zip(shares, kids):
-            ww = w * share
-            keep = ww > 1e-9
-            reach[int(k)] = (idx[keep], ww[keep])
-    return reach
-
-
-def node_scales(tree, X_train, is_nominal, alpha):
-    """alpha * weighted std of the split column among the training cases at each node."""
-    reach = route(tree, X_train, is_nominal)
-    scale = np.zeros(tree.node_count)
-    for node in range(tree.node_count):
-        f = tree.feature[node]
-        if f < 0 or is_nominal[f]:
-            continue
-        idx, w = reach[node]
-        x = X_train[idx, f]
-        ok = ~np.isnan(x)
-        if ok.sum() >= 2:
-            mu = np.average(x[ok], weights=w[ok])
-            scale[node] = alpha * np.sqrt(np.average((x[ok] - mu) ** 2, weights=w[ok]))
-    return scale
-
-
-def soft_weights(tree, X, is_nominal, scale):
-    """Weight of each row at each node (non-zero only at leaves)."""
-    W = np.zeros((X.shape[0], tree.node_count))
-    for node, (idx, w) in route(tree, X, is_nominal, scale).items():
-        if tree.feature[node] < 0:
-            W[idx, node] += w
-    return W
-
-
-def choose_soft(X, y, params, k=CV_FOLDS):
-    """(alpha, m) with the smallest internal k-fold CV log-loss on the training set."""
-    loss = np.zeros((len(SOFT_ALPHAS), len(SOFT_MS)))
-    for sub, held in StratifiedKFold(k, shuffle=True, random_state=0).split(
-        np.zeros(len(y)), y
-    ):
-        est = C45Classifier(**params).fit(X.iloc[sub], y[sub])
-        known = np.isin(y[held], est.classes_)
-        nom = est._columns.is_nominal
-        X_sub = est._encoded(X.iloc[sub])
-        X_held = est._encoded(X.iloc[held[known]])
-        y_held = np.searchsorted(est.classes_, y[held[known]])
-        rows = np.arange(len(y_held))
-        probas = [
-            node_probabilities(est.tree_, method="m_estimate", strength=m)
-            for m in SOFT_MS
-        ]
-        for i, alpha in enumerate(SOFT_ALPHAS):
-            scale = node_scales(est.tree_, X_sub, nom, alpha) if alpha > 0 else None
-            W = soft_weights(est.tree_, X_held, nom, scale)
-            for j, proba in enumerate(probas):
-                loss[i, j] -= np.log(
-                    np.maximum((W @ proba)[rows, y_held], 1e-300)
-                ).sum()
-    i, j = np.unravel_index(np.argmin(loss), loss.shape)
-    return SOFT_ALPHAS[i], SOFT_MS[j]
-
-
-SOFT_VARIANTS = ("hard_m2", "soft0.1_m2", "soft_cv")
-
-
-def evaluate_soft(name: str, tree_name: str = "pruned") -> dict:
+def evaluate_estimators(name: str, variants: list[str]) -> dict:
+    """C45Classifier variants on one dataset: fold-mean metrics and the auto picks."""
     X, y, meta = benchdata.load(name)
     folds = benchdata.folds(name)
     classes = np.asarray(meta["classes"])
-    params = TREES[tree_name]
-    per_fold = {v: [] for v in SOFT_VARIANTS}
-    picks = []
     has_missing = X.isna().any(axis=1).to_numpy()
-    pooled = {v: np.zeros(len(y)) for v in SOFT_VARIANTS}
-    for k in np.unique(folds):
-        tr, te = folds != k, folds == k
-        est = C45Classifier(**params).fit(X.loc[tr], y[tr])
-        nom = est._columns.is_nominal
-        X_tr, X_te = est._encoded(X.loc[tr]), est._encoded(X.loc[te])
-        pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
-        alpha_cv, m_cv = choose_soft(X.loc[tr], y[tr], params)
-        picks.append((alpha_cv, m_cv))
-        for v, (alpha, m) in zip(
-            SOFT_VARIANTS, [(0.0, 2.0), (0.1, 2.0), (alpha_cv, m_cv)]
-        ):
-            scale = node_scales(est.tree_, X_tr, nom, alpha) if alpha > 0 else None
-            proba = node_probabilities(est.tree_, method="m_estimate", strength=m)
-            p = soft_weights(est.tree_, X_te, nom, scale) @ proba
-            P = np.zeros((te.sum(), len(classes)))
-            P[:, pos] = p / p.sum(axis=1, keepdims=True)
-            per_fold[v].append(corpus.score(y[te], P, classes))
-            pooled[v][te] = row_log_loss(P, np.searchsorted(classes, y[te]))
     results = {}
-    for v in SOFT_VARIANTS:
-        results[(tree_name, v)] = {
-            m: float(np.mean([f[m] for f in per_fold[v]])) for m in per_fold[v][0]
-        }
-        results[(tree_name, v)]["leaves"] = np.nan
+    for v in variants:
+        per_fold, picks, leaves, fit_s = [], [], [], 0.0
+        pooled = np.zeros(len(y))
+        for k in np.unique(folds):
+            tr, te = folds != k, folds == k
+            est = C45Classifier(**ESTIMATORS[v])
+            t0 = time.perf_counter()
+            est.fit(X.loc[tr], y[tr])
+            fit_s += time.perf_counter() - t0
+            leaves.append(est.get_n_leaves())
+            picks.append((est.soft_thresholds_, est.smoothing_strength_ or np.nan))
+            pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
+            P = np.zeros((te.sum(), len(classes)))
+            P[:, pos] = est.predict_proba(X.loc[te])
+            per_fold.append(corpus.score(y[te], P, classes))
+            pooled[te] = row_log_loss(P, np.searchsorted(classes, y[te]))
+        out = {m: float(np.mean([f[m] for f in per_fold])) for m in per_fold[0]}
+        out["leaves"] = float(np.mean(leaves))
+        out["fit_seconds"] = fit_s
+        out["picks"] = picks
         if has_missing.any():
-            results[(tree_name, v)]["ll_missing_rows"] = float(
-                pooled[v][has_missing].mean()
-            )
-            results[(tree_name, v)]["ll_complete_rows"] = float(
-                pooled[v][~has_missing].mean()
-            )
-            results[(tree_name, v)]["n_missing_rows"] = int(has_missing.sum())
-    results[(tree_name, "soft_cv")]["picks"] = picks
+            out["ll_missing_rows"] = float(pooled[has_missing].mean())
+            out["ll_complete_rows"] = float(pooled[~has_missing].mean())
+            out["n_missing_rows"] = int(has_missing.sum())
+        results[("estimator", v)] = out
     return {"dataset": name, "results": results}
 
 
@@ -339,10 +245,11 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument(
-        "--no-soft",
-        dest="soft",
-        action="store_false",
-        help="skip the soft-threshold prototype (pruned tree; ~2-3 min)",
+        "--estimators",
+        default=",".join(ESTIMATORS),
+        help="whole-estimator variants (soft thresholds, auto choices): "
+        + ",".join(ESTIMATORS)
+        + "; empty to skip",
     )
     ap.add_argument(
         "--out", help="write one row per (dataset, tree, smoothing) to this CSV"
@@ -364,12 +271,15 @@ def main(argv=None) -> int:
                 done = pool.starmap(evaluate, [(n, trees, smoothings) for n in work])
         else:
             done = [evaluate(n, trees, smoothings) for n in work]
-        if args.soft:
+        variants = [v for v in args.estimators.split(",") if v]
+        if variants:
             if args.jobs > 1:
                 with Pool(args.jobs) as pool:
-                    soft_done = pool.map(evaluate_soft, work)
+                    soft_done = pool.starmap(
+                        evaluate_estimators, [(n, variants) for n in work]
+                    )
             else:
-                soft_done = [evaluate_soft(n) for n in work]
+                soft_done = [evaluate_estimators(n, variants) for n in work]
             for d, extra in zip(done, soft_done):
                 d["results"].update(extra["results"])
     by_name = {d["dataset"]: d["results"] for d in done}
@@ -426,7 +336,7 @@ def main(argv=None) -> int:
         for c in (
             BASELINE,
             ("pruned", "m_est_2"),
-            ("pruned", "soft0.1_m2"),
+            ("estimator", "soft0.3_m2"),
             RECOMMENDED,
         )
         if c in table.columns
@@ -436,14 +346,16 @@ def main(argv=None) -> int:
         print(
             f"  {'dataset':16s} {'J48 -A':>8s} "
             + " ".join(f"{t[:8] + '+' + s:>20s}" for t, s in cols)
-            + "   median CV pick"
+            + "   median auto pick"
         )
         for n in names:
             picks = by_name[n].get(RECOMMENDED, {}).get("picks", [])
             strength = (
                 ""
                 if not picks
-                else "alpha {:.2f} m {:.1f}".format(*np.median(np.array(picks), axis=0))
+                else "width {:.2f} m {:.1f}".format(
+                    *np.nanmedian(np.array(picks, dtype=float), axis=0)
+                )
             )
             ref_ll = j48a.loc[n] if j48a is not None else np.nan
             print(

@@ -30,9 +30,14 @@ holding one object with these keys:
     ``node_count`` and one list per array of :class:`entree.tree.Tree`:
     ``feature``, ``threshold``, ``children_ptr``, ``children``,
     ``branch_category``, ``branch_weight``, ``value`` (a list of rows),
-    ``n_node_samples``, ``impurity``, ``gain``, ``split_info``, ``gain_ratio``.
+    ``n_node_samples``, ``impurity``, ``gain``, ``split_info``, ``gain_ratio``,
+    ``soft_width`` (half-width of each numeric split's soft band, >= 0, 0 on
+    leaves and nominal splits; optional, all zeros when absent).
 ``node_proba`` : list of lists
     The probabilities each node predicts, shape (node_count, n_classes).
+``fitted`` : object, optional
+    ``{"soft_thresholds_": float, "smoothing_strength_": float or null}``, the
+    values fit chose (for "auto" parameters).
 
 Labels and categories are JSON strings, integers, floats or booleans and come back
 with exactly that Python type (numpy scalars are saved as the Python scalar they
@@ -59,7 +64,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from entree.tree._classes import BaseEntropyTree, C45Classifier, ID3Classifier
 from entree.tree._columns import ColumnSpec
-from entree.tree._tree import NODE_ARRAYS, TREE_LEAF, Tree
+from entree.tree._tree import NODE_ARRAYS, OPTIONAL_NODE_ARRAYS, TREE_LEAF, Tree
 
 __all__ = ["ModelFileError", "from_dict", "load_model", "save_model", "to_dict"]
 
@@ -213,7 +218,16 @@ def to_dict(model) -> dict:
         },
         "tree": tree_doc,
         "node_proba": _float_list(model._node_proba),
+        "fitted": {
+            "soft_thresholds_": _fitted_number(model, "soft_thresholds_"),
+            "smoothing_strength_": _fitted_number(model, "smoothing_strength_"),
+        },
     }
+
+
+def _fitted_number(model, name):
+    value = getattr(model, name, None)
+    return None if value is None else float(value)
 
 
 def save_model(model, path) -> None:
@@ -430,11 +444,14 @@ def _decode_tree(doc, n_classes: int, columns: ColumnSpec) -> Tree:
     if n < 1:
         _fail(f"tree['node_count'] is {n}; a tree has at least one node.")
     for key in NODE_ARRAYS:
-        if key not in tree:
+        if key not in tree and key not in OPTIONAL_NODE_ARRAYS:
             _fail(f"tree has no {key!r} key.")
     arrays = {}
     for key in NODE_ARRAYS:
         where = f"tree[{key!r}]"
+        if key not in tree:  # an optional array: zeros
+            arrays[key] = np.zeros(n)
+            continue
         if key == "children_ptr":
             arrays[key] = _int_array(tree[key], where, n + 1)
         elif key == "children":
@@ -478,6 +495,16 @@ def _check_tree(arrays: dict, n: int, columns: ColumnSpec) -> None:
         _fail(
             f"tree['feature'][{node}] is {int(feature[node])}, outside 0.."
             f"{n_features - 1} (or -2 for a leaf)."
+        )
+    soft_width = arrays["soft_width"]
+    if (soft_width < 0).any():
+        _fail("tree['soft_width'] holds a negative value.")
+    numeric_split = (feature >= 0) & ~columns.is_nominal[np.clip(feature, 0, None)]
+    if (soft_width[~numeric_split] != 0).any():
+        node = int(np.flatnonzero((soft_width != 0) & ~numeric_split)[0])
+        _fail(
+            f"tree['soft_width'][{node}] is not 0, but node {node} is not a numeric "
+            "split."
         )
     for node in range(n):
         kids = children[ptr[node] : ptr[node + 1]]
@@ -603,6 +630,19 @@ def from_dict(document: dict):
     model._columns = columns
     model.tree_ = tree
     model._node_proba = proba
+    fitted = document.get("fitted", {})
+    if not isinstance(fitted, dict):
+        _fail("fitted must be an object.")
+    for key in ("soft_thresholds_", "smoothing_strength_"):
+        value = fitted.get(key)
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            _fail(f"fitted[{key!r}] must be a finite non-negative number or null.")
+        setattr(model, key, None if value is None else float(value))
     return model
 
 

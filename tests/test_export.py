@@ -20,17 +20,17 @@ outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
 |--- outlook = sunny
 |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
 |   |--- humidity = high
-|   |   |--- class: no (n=3, p=0.750)
+|   |   |--- class: no (n=3, p=0.643)
 |   |--- humidity = normal
-|   |   |--- class: yes (n=2, p=0.812)
+|   |   |--- class: yes (n=2, p=0.750)
 |--- outlook = overcast
-|   |--- class: yes (n=4, p=0.875)
+|   |--- class: yes (n=4, p=0.812)
 |--- outlook = rainy
 |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
 |   |--- windy = TRUE
-|   |   |--- class: no (n=2, p=0.688)
+|   |   |--- class: no (n=2, p=0.583)
 |   |--- windy = FALSE
-|   |   |--- class: yes (n=3, p=0.850)"""
+|   |   |--- class: yes (n=3, p=0.786)"""
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_export_text_without_gain_and_with_names(weather_model):
     )
     lines = text.splitlines()
     assert lines[0] == "|--- Outlook = sunny"
-    assert lines[2] == "|   |   |--- class: stay in (n=3, p=0.8)"
+    assert lines[2] == "|   |   |--- class: stay in (n=3, p=0.6)"
     assert not any("gain" in line for line in lines)
     assert len(lines) == 12  # 7 branches + 5 leaves
 

@@ -208,7 +208,7 @@ def test_explain_row_without_missing_follows_one_path(weather_model, weather):
         explanation.proba, weather_model.predict_proba(X.iloc[[0]])[0]
     )
     text = str(explanation)
-    assert text.splitlines()[0] == "row 0: predicted no (p = 0.750)"
+    assert text.splitlines()[0] == "row 0: predicted no (p = 0.643)"
     assert "outlook = 'sunny'" in text
 
 

@@ -27,11 +27,23 @@ from entree.tree._binning import MAX_BINS_LIMIT, fit_bins
 from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO, grow_tree
 from entree.tree._columns import encode_fit, encode_transform, resolve_nominal_mask
 from entree.tree._inspect import InspectionMixin
-from entree.tree._leaf_proba import SMOOTHING_METHODS, node_probabilities
+from entree.tree._leaf_proba import (
+    SMOOTHING_METHODS,
+    node_probabilities,
+)
 from entree.tree._prune import (
     compact_order,
     confidence_z,
     prune_error_based,
+)
+from entree.tree._soft import (
+    CV_MAX_ROWS,
+    CV_MAX_ROWS_STRENGTH_ONLY,
+    SOFT_AUTO_MAX_ROWS,
+    STRENGTH_GRID,
+    WIDTH_GRID,
+    choose_by_cv,
+    node_sd,
 )
 from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
@@ -54,6 +66,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             Interval(Real, 0.0, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "soft_thresholds": [
+            Interval(Real, 0.0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -70,7 +86,8 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         pruning="error_based",
         confidence=0.25,
         smoothing="m_estimate",
-        smoothing_strength=2.0,
+        smoothing_strength="auto",
+        soft_thresholds="auto",
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -84,6 +101,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         self.confidence = confidence
         self.smoothing = smoothing
         self.smoothing_strength = smoothing_strength
+        self.soft_thresholds = soft_thresholds
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
@@ -184,6 +202,12 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         if not weights.sum() > 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
 
+        self.tree_ = self._grow(X_encoded, y_encoded, weights)
+        self._choose_and_set_probabilities(X_encoded, y_encoded, weights)
+        return self
+
+    def _grow(self, X_encoded, y_encoded, weights) -> Tree:
+        """Grow (and prune) a hard tree on encoded rows with this estimator's params."""
         codes, bins = fit_bins(
             X_encoded, self._columns.is_nominal, self._columns.categories, self.max_bins
         )
@@ -234,7 +258,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         numeric = numeric[~self._columns.is_nominal[feature[order[numeric]]]]
         old = order[numeric]
         threshold[numeric] = bins.thresholds(feature[old], cut_lo[old], cut_hi[old])
-        self.tree_ = Tree(
+        return Tree(
             feature=feature_new,
             threshold=threshold,
             children_ptr=children_ptr,
@@ -246,10 +270,51 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             gain=np.where(leaf, 0.0, gain[order]),
             split_info=np.where(leaf, 0.0, split_info[order]),
         )
-        self._node_proba = node_probabilities(
-            self.tree_, method=self.smoothing, strength=self.smoothing_strength
+
+    def _choose_and_set_probabilities(self, X_encoded, y_encoded, weights):
+        """Resolve "auto" soft width / strength, then set soft widths and node probas.
+
+        Sets ``soft_thresholds_``, ``smoothing_strength_``, ``tree_.soft_width`` and
+        the node probabilities.
+        """
+        tree = self.tree_
+        method = self.smoothing
+        uses_strength = method in ("m_estimate", "shrinkage")
+        has_numeric_split = bool(
+            (~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any()
         )
-        return self
+        if self.soft_thresholds == "auto":
+            small = X_encoded.shape[0] <= SOFT_AUTO_MAX_ROWS
+            widths = WIDTH_GRID if has_numeric_split and small else (0.0,)
+        else:
+            widths = (float(self.soft_thresholds),)
+        if not uses_strength:
+            strengths = (0.0,)  # ignored by "laplace" and "none"
+        elif self.smoothing_strength == "auto":
+            strengths = STRENGTH_GRID
+        else:
+            strengths = (float(self.smoothing_strength),)
+        if len(widths) > 1 or len(strengths) > 1:
+            width, strength, _ = choose_by_cv(
+                self._grow,
+                lambda t, m: node_probabilities(t, method=method, strength=m),
+                X_encoded,
+                y_encoded,
+                weights,
+                self._columns.is_nominal,
+                widths,
+                strengths,
+                max_rows=CV_MAX_ROWS if len(widths) > 1 else CV_MAX_ROWS_STRENGTH_ONLY,
+            )
+        else:
+            width, strength = widths[0], strengths[0]
+        self.soft_thresholds_ = float(width)
+        self.smoothing_strength_ = float(strength) if uses_strength else None
+        if width > 0.0 and has_numeric_split:
+            tree.soft_width = width * node_sd(
+                tree, X_encoded, weights, self._columns.is_nominal
+            )
+        self._node_proba = node_probabilities(tree, method=method, strength=strength)
 
     # -- prediction -----------------------------------------------------------------
     def _encoded(self, X):
@@ -262,7 +327,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
 
         A row whose value is missing at a node, or holds a category that node never
         saw, is sent down every branch with the branch's share of training weight, and
-        its probabilities are the weighted mix of the leaves it reaches.
+        its probabilities are the weighted mix of the leaves it reaches. With soft
+        thresholds, a numeric value within a node's band around its threshold is
+        likewise shared between both branches (see ``soft_thresholds``).
 
         Parameters
         ----------
@@ -275,10 +342,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             Class probabilities in the order of ``classes_``.
         """
         X_encoded = self._encoded(X)
-        proba = self.tree_.predict_proba(
-            X_encoded, self._node_proba, self._columns.is_nominal
+        return self.tree_.predict_proba(
+            X_encoded, self._node_proba, self._columns.is_nominal, normalize=True
         )
-        return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
         """Natural logarithm of :meth:`predict_proba`."""
@@ -359,10 +425,31 @@ class C45Classifier(BaseEntropyTree):
         distribution; "laplace" is (n_c + 1) / (n + K) (J48 -A); "none" gives raw
         frequencies (a zero for every class a leaf never saw). See
         docs/probabilities.md.
-    smoothing_strength : float >= 0 or "auto", default=2.0
-        m (or the shrinkage strength) in units of training cases. "auto" picks it
-        by leave-one-out log-loss on the training counts (no refit; it tends to
-        under-smooth, because the tree was grown on the same cases).
+    smoothing_strength : float >= 0 or "auto", default="auto"
+        m (or the shrinkage strength), in units of case weight (training cases
+        when there are no sample weights). "auto" chooses it from
+        {0.5, 1, 2, 4} together with ``soft_thresholds`` by internal 5-fold
+        cross-validation on the training set (held-out log-loss; see
+        ``soft_thresholds``). Ignored by "laplace" and "none".
+    soft_thresholds : float >= 0 or "auto", default="auto"
+        C4.5's probabilistic thresholds, as the half-width of a band around every
+        numeric threshold, in standard deviations of that column among the
+        training cases reaching the node. A row whose value lies inside the band
+        goes down both branches: left with a share falling smoothly from 1 at
+        the band's lower edge through 1/2 at the threshold to 0 at its upper edge
+        (a cubic smoothstep), and its probabilities are the weighted mix of the
+        leaves it reaches. A row outside every band on its path takes one path,
+        exactly as in a hard tree. 0 gives hard thresholds. "auto" picks the
+        width from {0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.9} by internal 5-fold CV
+        on the training set: trees are grown with these parameters on 4/5 of the
+        training rows (a stratified subsample of at most 4000 rows on larger
+        data, folds assigned by hashing the rows so that the choice is
+        deterministic and independent of row order), and the width (and
+        strength) with the smallest held-out log-loss wins. Above 100,000
+        training rows "auto" keeps hard thresholds, since soft routing makes
+        prediction cost grow with the number of leaves a row reaches (and the
+        CV for the strength alone uses at most 1500 rows). See
+        docs/probabilities.md.
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
@@ -384,8 +471,14 @@ class C45Classifier(BaseEntropyTree):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names, when X was a DataFrame with string column names.
     tree_ : Tree
-        The fitted tree as flat arrays, with per-node entropy, gain, split info and
-        gain ratio.
+        The fitted tree as flat arrays, with per-node entropy, gain, split info,
+        gain ratio and soft band half-widths (``tree_.soft_width``, raw units).
+    soft_thresholds_ : float
+        The band half-width used, in node standard deviations (the chosen value
+        when ``soft_thresholds="auto"``).
+    smoothing_strength_ : float or None
+        The smoothing strength used (the chosen value when "auto"); None for
+        "laplace" and "none".
     feature_importances_ : ndarray of shape (n_features_in_,)
         Total weighted information gain per feature, normalised.
 
@@ -421,7 +514,8 @@ class C45Classifier(BaseEntropyTree):
         pruning="error_based",
         confidence=0.25,
         smoothing="m_estimate",
-        smoothing_strength=2.0,
+        smoothing_strength="auto",
+        soft_thresholds="auto",
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -436,6 +530,7 @@ class C45Classifier(BaseEntropyTree):
             confidence=confidence,
             smoothing=smoothing,
             smoothing_strength=smoothing_strength,
+            soft_thresholds=soft_thresholds,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,
@@ -461,6 +556,10 @@ class ID3Classifier(BaseEntropyTree):
     confidence : float in (0, 0.5], default=0.25
     smoothing : {"m_estimate", "shrinkage", "laplace", "none"}, default="m_estimate"
     smoothing_strength : float >= 0 or "auto", default=2.0
+    soft_thresholds : float >= 0 or "auto", default=0.0
+        Hard thresholds by default: ID3 has no probabilistic thresholds, and
+        the unpruned ID3 tree is meant as the plain textbook learner (no internal
+        cross-validation at fit time). Set it to "auto" or a width to use them.
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -489,6 +588,7 @@ class ID3Classifier(BaseEntropyTree):
         confidence=0.25,
         smoothing="m_estimate",
         smoothing_strength=2.0,
+        soft_thresholds=0.0,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -503,6 +603,7 @@ class ID3Classifier(BaseEntropyTree):
             confidence=confidence,
             smoothing=smoothing,
             smoothing_strength=smoothing_strength,
+            soft_thresholds=soft_thresholds,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,

@@ -123,19 +123,19 @@ def export_text(
     >>> print(export_text(model))
     outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
     |--- outlook = overcast
-    |   |--- class: yes (n=4, p=0.875)
+    |   |--- class: yes (n=4, p=0.812)
     |--- outlook = rainy
     |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- windy = false
-    |   |   |--- class: yes (n=3, p=0.850)
+    |   |   |--- class: yes (n=3, p=0.786)
     |   |--- windy = true
-    |   |   |--- class: no (n=2, p=0.688)
+    |   |   |--- class: no (n=2, p=0.583)
     |--- outlook = sunny
     |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- humidity = high
-    |   |   |--- class: no (n=3, p=0.750)
+    |   |   |--- class: no (n=3, p=0.643)
     |   |--- humidity = normal
-    |   |   |--- class: yes (n=2, p=0.812)
+    |   |   |--- class: yes (n=2, p=0.750)
 
     Numeric features split in two at a threshold:
 
@@ -145,12 +145,12 @@ def export_text(
     >>> print(export_text(model, feature_names=["sepal length", "sepal width",
     ...     "petal length", "petal width"], show_gain=False, decimals=2))
     |--- petal width <= 0.80
-    |   |--- class: 0 (n=50, p=0.97)
+    |   |--- class: 0 (n=50, p=0.99)
     |--- petal width >  0.80
     |   |--- petal width <= 1.75
-    |   |   |--- class: 1 (n=54, p=0.89)
+    |   |   |--- class: 1 (n=54, p=0.90)
     |   |--- petal width >  1.75
-    |   |   |--- class: 2 (n=46, p=0.95)
+    |   |   |--- class: 2 (n=46, p=0.97)
     """
     check_is_fitted(model)
     decimals = _check_decimals(decimals)
@@ -268,9 +268,9 @@ def export_graphviz(
     node [shape=box, style="rounded, filled", fillcolor="white", fontname="helvetica"] ;
     edge [fontname="helvetica"] ;
     0 [label="size\\nn = 4\\ncounts = [2, 2]"] ;
-    1 [label="class = low\\np = 0.750\\nn = 2\\ncounts = [0, 2]", fillcolor="gray92"] ;
+    1 [label="class = low\\np = 0.900\\nn = 2\\ncounts = [0, 2]", fillcolor="gray92"] ;
     0 -> 1 [label="<= 2.500"] ;
-    2 [label="class = high\\np = 0.750\\nn = 2\\ncounts = [2, 0]", fillcolor="gray92"] ;
+    2 [label="class = high\\np = 0.900\\nn = 2\\ncounts = [2, 0]", fillcolor="gray92"] ;
     0 -> 2 [label="> 2.500"] ;
     }
     """

@@ -26,7 +26,7 @@ from entree.tree._builder import (
     WEIGHT_EPS,
     score_features,
 )
-from entree.tree._tree import TREE_LEAF
+from entree.tree._tree import TREE_LEAF, soft_left_share
 
 __all__ = [
     "InspectionMixin",
@@ -690,11 +690,22 @@ def _walk(model, x_encoded, names, node_proba, depth_of):
             taken = int(matches[0]) if matches.shape[0] else None
         else:
             value = float(x)
-            taken = int(children[0] if x <= tree.threshold[node] else children[1])
+            share = soft_left_share(
+                float(x), float(tree.threshold[node]), float(tree.soft_width[node])
+            )
+            if 0.0 < share < 1.0:  # inside the soft band: both branches
+                taken = -1
+            else:
+                taken = int(children[0] if share == 1.0 else children[1])
         if taken is None:  # missing, or a category this node never saw: spread
             branches = tuple(
                 (int(c), branch_condition(model, c), float(tree.branch_weight[c]))
                 for c in children
+            )
+        elif taken == -1:
+            branches = (
+                (int(children[0]), branch_condition(model, children[0]), share),
+                (int(children[1]), branch_condition(model, children[1]), 1.0 - share),
             )
         else:
             branches = ((taken, branch_condition(model, taken), 1.0),)
@@ -743,9 +754,9 @@ def explain(model, X) -> list[RowExplanation]:
     >>> iris = load_iris()
     >>> model = C45Classifier(max_depth=2).fit(iris.data, iris.target)
     >>> print(explain(model, iris.data[:1])[0])
-    row 0: predicted 0 (p = 0.974)
+    row 0: predicted 0 (p = 0.993)
       node 0: x3 = 0.2 (gain 0.918 bits) -> x3 <= 0.8 -> node 1
-        leaf 1: 0 (p = 0.974)
+        leaf 1: 0 (p = 0.993)
 
     A missing petal width sends the row down both branches of the root, with the
     shares of training weight they received:

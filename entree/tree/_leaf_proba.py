@@ -57,7 +57,7 @@ def _prior_parent(tree, method: str) -> np.ndarray:
     return parent
 
 
-def _case_unit(tree) -> float:
+def case_unit(tree) -> float:
     """Weight of one average training case (1 without sample weights)."""
     rows = float(tree.n_node_samples[0]) if tree.node_count else 0.0
     total = float(tree.value[0].sum()) if tree.node_count else 0.0
@@ -168,7 +168,7 @@ def loo_log_loss(tree, method: str, strengths) -> np.ndarray:
         _prior_parent(tree, method),
         np.asarray(tree.is_leaf, dtype=np.bool_),
         np.asarray(strengths, dtype=np.float64),
-        _case_unit(tree),
+        case_unit(tree),
     )
 
 
@@ -198,7 +198,7 @@ def auto_strength(tree, method: str) -> float:
     single leaf has nothing to shrink toward but the root's own Laplace estimate,
     and gets the grid's middle value.
     """
-    grid = AUTO_GRID * _case_unit(tree)
+    grid = AUTO_GRID * case_unit(tree)
     if tree.node_count <= 1:
         return float(grid[len(grid) // 2])
     losses = loo_log_loss(tree, method, grid)

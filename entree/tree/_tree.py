@@ -8,6 +8,13 @@ reached the node in training, ``branch_category`` giving that category's code.
 ``branch_weight`` is the share of the parent's known training weight that went down
 each child: a row whose value is missing (or a category the node never saw) follows
 every branch with that share of its weight, as in C4.5.
+
+``soft_width`` makes a numeric split soft (C4.5's probabilistic thresholds): a row
+whose value x lies within ``soft_width`` of the threshold t goes left with weight
+``soft_left_share(x, t, soft_width)`` (a cubic smoothstep falling from 1 at
+t - soft_width through 1/2 at t to 0 at t + soft_width) and right with the rest. Rows
+outside that band, and every row of a node whose width is 0, take one branch as in
+a hard tree.
 """
 
 from __future__ import annotations
@@ -31,7 +38,11 @@ NODE_ARRAYS = (
     "gain",
     "split_info",
     "gain_ratio",
+    "soft_width",
 )
+
+#: Node arrays a model file may omit (they default to zeros).
+OPTIONAL_NODE_ARRAYS = ("soft_width",)
 
 
 def _entropy_rows(value: np.ndarray) -> np.ndarray:
@@ -77,6 +88,10 @@ class Tree:
         Information gain (bits, scaled by the fraction of known values), split
         information (bits, the unknown bucket counted) and their ratio for the test
         at each internal node; 0 on leaves.
+    soft_width : ndarray of shape (node_count,)
+        Half-width, in the column's raw units, of the band around a numeric
+        threshold in which a row is shared between both branches (0 = a hard
+        split, and on every other node).
     """
 
     def __init__(
@@ -94,6 +109,7 @@ class Tree:
         split_info,
         impurity=None,
         gain_ratio=None,
+        soft_width=None,
     ):
         self.feature = np.asarray(feature, dtype=np.int64)
         self.threshold = np.asarray(threshold, dtype=np.float64)
@@ -118,6 +134,11 @@ class Tree:
                     0.0,
                 )
         self.gain_ratio = np.asarray(gain_ratio, dtype=np.float64)
+        self.soft_width = (
+            np.zeros(self.feature.shape[0])
+            if soft_width is None
+            else np.asarray(soft_width, dtype=np.float64)
+        )
 
     # -- structure -------------------------------------------------------------------
     @property
@@ -164,32 +185,46 @@ class Tree:
 
     # -- prediction -----------------------------------------------------------------
     def _navigation(self, is_nominal: np.ndarray) -> np.ndarray:
-        """Per node [feature, threshold, left, right] packed in one row.
+        """Per node [feature, low, left, right(, high)] packed in one row.
 
-        One cache line per level when routing a row; nominal nodes keep ``right`` at
-        -1 and route through the CSR arrays.
+        ``low = threshold - soft_width`` and ``high = threshold + soft_width``: a
+        value <= low goes left, one > high goes right, and one in between is shared.
+        A tree without soft bands gets four columns (32 bytes, half a cache line
+        per level) and ``low`` is the threshold. Nominal nodes keep ``right`` at -1
+        and route through the CSR arrays.
         """
+        soft_width = self.soft_width
         cached = getattr(self, "_nav_cache", None)
-        if cached is not None and cached[0] is is_nominal:
-            return cached[1]
-        # int64 rows; column 1 holds the threshold's float64 bits (read via a view)
-        nav = np.full((self.node_count, 4), -1, dtype=np.int64)
+        if (
+            cached is not None
+            and cached[0] is is_nominal
+            and cached[1] is soft_width
+            and cached[2] is self.threshold
+        ):
+            return cached[3]
+        soft = bool((soft_width > 0).any())
+        # int64 rows; columns 1 and 4 hold float64 bits (read via a view)
+        nav = np.full((self.node_count, 5 if soft else 4), -1, dtype=np.int64)
         nav[:, 0] = self.feature
-        nav[:, 1] = self.threshold.view(np.int64)
+        nav[:, 1] = (self.threshold - soft_width).view(np.int64)
+        if soft:
+            nav[:, 4] = (self.threshold + soft_width).view(np.int64)
         internal = np.flatnonzero(self.feature >= 0)
         first = self.children[self.children_ptr[internal]]
         nav[internal, 2] = first
         numeric = internal[~np.asarray(is_nominal, dtype=bool)[self.feature[internal]]]
         nav[numeric, 3] = self.children[self.children_ptr[numeric] + 1]
-        self._nav_cache = (is_nominal, nav)
+        self._nav_cache = (is_nominal, soft_width, self.threshold, nav)
         return nav
 
-    def _traverse(self, X, node_proba, is_nominal):
+    def _traverse(self, X, node_proba, is_nominal, normalize=False):
         nav = self._navigation(is_nominal)
         return _traverse_kernel(
             np.ascontiguousarray(X, dtype=np.float64),
             nav,
             nav.view(np.float64),
+            nav.shape[1] == 5,
+            normalize,
             self.children_ptr,
             self.children,
             self.branch_category,
@@ -198,16 +233,25 @@ class Tree:
         )
 
     def predict_proba(
-        self, X: np.ndarray, node_proba: np.ndarray, is_nominal: np.ndarray
+        self,
+        X: np.ndarray,
+        node_proba: np.ndarray,
+        is_nominal: np.ndarray,
+        normalize: bool = False,
     ) -> np.ndarray:
-        """Mix the ``node_proba`` of the leaves each row of encoded X reaches."""
-        return self._traverse(X, node_proba, is_nominal)[0]
+        """Mix the ``node_proba`` of the leaves each row of encoded X reaches.
+
+        Each leaf's row of ``node_proba`` is weighted by the share of the row that
+        reaches it; with ``normalize`` every output row is divided by its sum.
+        """
+        return self._traverse(X, node_proba, is_nominal, normalize)[0]
 
     def apply(self, X: np.ndarray, is_nominal: np.ndarray) -> np.ndarray:
         """Id of the leaf holding the largest share of each row's weight.
 
-        A row with no missing value on its path reaches exactly one leaf; a row
-        spread over several branches is reported at its heaviest leaf.
+        A row with no missing value on its path (and no value inside a soft
+        band) reaches exactly one leaf; a row spread over several branches is
+        reported at its heaviest leaf (the first one on ties).
         """
         empty = np.zeros((self.node_count, 0))
         return self._traverse(X, empty, is_nominal)[1]
@@ -216,11 +260,37 @@ class Tree:
         return {name: getattr(self, name).copy() for name in NODE_ARRAYS}
 
 
+@numba.njit(cache=True, inline="always")
+def _smooth_left(x, low, high):
+    """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0."""
+    v = (x - low) / (high - low)
+    return 1.0 - v * v * (3.0 - 2.0 * v)
+
+
+def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
+    """Share of a row with value x sent left at a numeric split (plain Python).
+
+    1 for ``x <= threshold - soft_width``, 0 for ``x > threshold + soft_width``, a
+    cubic smoothstep in between (1/2 at the threshold). ``soft_width = 0`` is the
+    hard test ``x <= threshold``.
+    """
+    low = threshold - soft_width
+    high = threshold + soft_width
+    if x <= low:
+        return 1.0
+    if x > high:
+        return 0.0
+    v = (x - low) / (high - low)
+    return 1.0 - v * v * (3.0 - 2.0 * v)
+
+
 @numba.njit(cache=True)
 def _traverse_kernel(
     X,
     nav,
     nav_float,
+    soft,
+    normalize,
     children_ptr,
     children,
     branch_category,
@@ -230,7 +300,10 @@ def _traverse_kernel(
     """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
 
     A NaN at a node (missing, or a category unseen in training) sends the row down
-    every branch with the branch's share of training weight.
+    every branch with the branch's share of training weight; a numeric value inside
+    a node's soft band goes down both branches with the smoothstep's shares.
+    ``soft`` says whether ``nav`` has the band's upper edge (column 4);
+    ``normalize`` divides each output row by its sum.
     """
     n_samples = X.shape[0]
     n_out = node_proba.shape[1]
@@ -257,7 +330,17 @@ def _traverse_kernel(
                 if not np.isnan(x):
                     right = nav[node, 3]
                     if right >= 0:
-                        child = nav[node, 2] if x <= nav_float[node, 1] else right
+                        low = nav_float[node, 1]
+                        if soft and x > low and x <= nav_float[node, 4]:
+                            # inside the soft band: share between both sides
+                            share = _smooth_left(x, low, nav_float[node, 4])
+                            stack_node[sp] = right
+                            stack_weight[sp] = w * (1.0 - share)
+                            sp += 1
+                            w = w * share
+                            child = nav[node, 2]
+                        else:
+                            child = nav[node, 2] if x <= low else right
                     else:
                         code = np.int64(x)
                         for j in range(children_ptr[node], children_ptr[node + 1]):
@@ -281,4 +364,10 @@ def _traverse_kernel(
             if w > best_weight:
                 best_weight = w
                 heaviest[i] = node
+        if normalize:
+            total = 0.0
+            for k in range(n_out):
+                total += out[i, k]
+            for k in range(n_out):
+                out[i, k] /= total
     return out, heaviest

@@ -1,0 +1,276 @@
+"""Soft thresholds on numeric splits, and the internal CV that sizes them.
+
+C4.5 (release 8, option ``-p``) can make its numeric tests probabilistic: a case
+whose value is close to a threshold is sent down both branches, with weights that
+change smoothly across the threshold, and its class distribution is the weighted mix
+of the leaves it reaches. This smooths the step that a hard test puts into
+``predict_proba`` exactly where the tree is least sure of the boundary.
+
+Here the band around the threshold t of a node is ``[t - h, t + h]`` with
+``h = soft_thresholds * sd``, ``sd`` the (weighted) standard deviation of the split
+column among the training cases that reach the node. Inside the band the left share
+falls from 1 to 0 along a cubic smoothstep (1/2 at t); outside it a row takes one
+branch, so a row far from every threshold is routed exactly as by a hard tree and
+prediction stays a single path for most rows. The support is compact on purpose: a
+logistic ramp would send every row down every branch.
+
+``soft_thresholds="auto"`` and ``smoothing_strength="auto"`` are chosen together by
+internal stratified k-fold CV on the training set (log-loss of the held-out cases,
+trees grown with the estimator's own parameters), over :data:`WIDTH_GRID` and
+:data:`STRENGTH_GRID`. Above :data:`CV_MAX_ROWS` rows the CV runs on a stratified
+subsample of that many rows, so its cost does not grow with n. Above
+:data:`SOFT_AUTO_MAX_ROWS` training rows "auto" keeps the thresholds hard (prediction
+cost; see there) and only the strength is chosen. Everything is seeded: the same
+data gives the same choice.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+#: Candidate half-widths of the soft band, in standard deviations of the split column
+#: at the node ("auto"). 0 is the hard tree.
+WIDTH_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.9)
+
+#: Candidate m-estimate / shrinkage strengths, in training cases ("auto").
+STRENGTH_GRID = (0.5, 1.0, 2.0, 4.0)
+
+#: "auto" keeps hard thresholds above this many training rows. Soft routing costs
+#: prediction time in proportion to the number of leaves a row reaches, which grows
+#: with the depth of the tree: on 200k rows of make_classification the CV-chosen
+#: band sends a test row to ~280 leaves (predict_proba ~75x slower than a hard tree).
+SOFT_AUTO_MAX_ROWS = 100_000
+
+#: Internal CV folds and the largest number of rows the CV is run on.
+CV_FOLDS = 5
+CV_MAX_ROWS = 4000
+#: ... and when only the strength is chosen (above SOFT_AUTO_MAX_ROWS rows).
+CV_MAX_ROWS_STRENGTH_ONLY = 1500
+CV_SEED = 0
+
+
+@numba.njit(cache=True)
+def _node_moments(
+    X, weights, feature, threshold, children_ptr, children, category, share, nominal
+):
+    """Weighted count, mean and variance of the split column at every numeric node.
+
+    Training rows are routed as in the builder: one branch by value, every branch
+    with the ``branch_weight`` shares (``share``) when the value is missing or a
+    category the node never saw. Moments are taken about the threshold (a value
+    inside the column's range) to avoid cancellation.
+    """
+    n_nodes = feature.shape[0]
+    s0 = np.zeros(n_nodes)
+    s1 = np.zeros(n_nodes)
+    s2 = np.zeros(n_nodes)
+    stack_node = np.empty(n_nodes + 1, dtype=np.int64)
+    stack_weight = np.empty(n_nodes + 1)
+    for i in range(X.shape[0]):
+        if weights[i] <= 0.0:
+            continue
+        stack_node[0] = 0
+        stack_weight[0] = weights[i]
+        sp = 1
+        while sp > 0:
+            sp -= 1
+            node = stack_node[sp]
+            w = stack_weight[sp]
+            while True:
+                f = feature[node]
+                if f < 0:
+                    break
+                x = X[i, f]
+                start = children_ptr[node]
+                child = -1
+                if not np.isnan(x):
+                    if not nominal[f]:
+                        d = x - threshold[node]
+                        s0[node] += w
+                        s1[node] += w * d
+                        s2[node] += w * d * d
+                        child = children[start] if d <= 0.0 else children[start + 1]
+                    else:
+                        code = np.int64(x)
+                        for j in range(start, children_ptr[node + 1]):
+                            if category[children[j]] == code:
+                                child = children[j]
+                                break
+                if child >= 0:
+                    node = child
+                    continue
+                for j in range(start + 1, children_ptr[node + 1]):
+                    c = children[j]
+                    stack_node[sp] = c
+                    stack_weight[sp] = w * share[c]
+                    sp += 1
+                node = children[start]
+                w = w * share[node]
+    mean = np.zeros(n_nodes)
+    sd = np.zeros(n_nodes)
+    for v in range(n_nodes):
+        if s0[v] > 0.0:
+            m = s1[v] / s0[v]
+            mean[v] = m
+            sd[v] = np.sqrt(max(s2[v] / s0[v] - m * m, 0.0))
+    return s0, sd
+
+
+def node_sd(tree, X, weights, is_nominal) -> np.ndarray:
+    """Weighted sd of the split column among the training cases at each numeric node.
+
+    0 on leaves, nominal nodes, and nodes whose cases all share one value.
+    """
+    _, sd = _node_moments(
+        np.ascontiguousarray(X, dtype=np.float64),
+        np.ascontiguousarray(weights, dtype=np.float64),
+        tree.feature,
+        tree.threshold,
+        tree.children_ptr,
+        tree.children,
+        tree.branch_category,
+        tree.branch_weight,
+        np.asarray(is_nominal, dtype=np.bool_),
+    )
+    return sd
+
+
+@numba.njit(cache=True)
+def _row_hashes(X, X_bits, y, seed):
+    """A 64-bit hash of each row's values and class (splitmix64 mixing).
+
+    ``X_bits`` is ``X`` viewed as uint64. Equal rows get equal hashes: NaNs are
+    canonicalised and -0.0 counts as 0.0.
+    """
+    n, d = X.shape
+    out = np.empty(n, dtype=np.uint64)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    m1 = np.uint64(0xBF58476D1CE4E5B9)
+    m2 = np.uint64(0x94D049BB133111EB)
+    nan_bits = np.uint64(0x7FF8000000000000)
+    for i in range(n):
+        h = np.uint64(seed) ^ np.uint64(y[i])
+        for j in range(d):
+            v = X[i, j]
+            if np.isnan(v):
+                bits = nan_bits
+            elif v == 0.0:
+                bits = np.uint64(0)
+            else:
+                bits = X_bits[i, j]
+            z = h + golden + bits
+            z = (z ^ (z >> np.uint64(30))) * m1
+            z = (z ^ (z >> np.uint64(27))) * m2
+            h = z ^ (z >> np.uint64(31))
+        out[i] = h
+    return out
+
+
+@numba.njit(cache=True)
+def _deal(rows, hashes, y, quota, k, folds):
+    """Deal groups of equal hash (rows sorted by hash) round-robin within classes."""
+    n_classes = quota.shape[0]
+    rank = np.zeros(n_classes, dtype=np.int64)
+    previous = np.uint64(0)
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        c = y[i]
+        if r == 0 or hashes[i] != previous:
+            rank[c] += 1
+            previous = hashes[i]
+        group = rank[c] - 1
+        if group < quota[c]:
+            folds[i] = group % k
+
+
+def fold_ids(X, y, weights, k: int, max_rows: int, seed: int = CV_SEED) -> np.ndarray:
+    """Fold id per row for the internal CV (-1 for rows left out).
+
+    Folds are a function of the rows' content, not their order: every row is hashed
+    (values and class, with a fixed seed), identical rows form one group, and within
+    each class the groups are dealt round-robin to the k folds in hash order. So
+    duplicates never straddle a training part and its held-out part, and a case of
+    weight 2 lands where two copies of it would. With more than ``max_rows`` rows,
+    each class keeps only about ``max_rows * n_class / n`` of its groups (the ones
+    with the smallest hashes), so the CV costs the same for any n. Rows of weight 0
+    are left out.
+    """
+    y = np.asarray(y, dtype=np.int64)
+    n = y.shape[0]
+    folds = np.full(n, -1, dtype=np.int64)
+    use = np.flatnonzero(np.asarray(weights) > 0)
+    if use.shape[0] == 0:
+        return folds
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    hashes = _row_hashes(X, X.view(np.uint64), y, seed)
+    counts = np.bincount(y[use], minlength=int(y.max()) + 1)
+    quota = np.full(counts.shape[0], n, dtype=np.int64)
+    if use.shape[0] > max_rows:
+        quota = np.ceil(max_rows * counts / use.shape[0]).astype(np.int64)
+        # sort only a generous share of each class, picked by its hash
+        share = np.minimum(1.0, (2.0 * quota + 8.0) / np.maximum(counts, 1))
+        unit = (hashes[use] >> np.uint64(11)).astype(np.float64) / 2.0**53
+        use = use[unit < share[y[use]]]
+    rows = use[np.argsort(hashes[use], kind="stable")]
+    _deal(rows, hashes, y, quota, k, folds)
+    return folds
+
+
+def choose_by_cv(
+    grow,
+    probabilities,
+    X,
+    y,
+    weights,
+    is_nominal,
+    widths,
+    strengths,
+    k: int = CV_FOLDS,
+    max_rows: int = CV_MAX_ROWS,
+):
+    """(width, strength) with the smallest held-out log-loss by internal k-fold CV.
+
+    Parameters
+    ----------
+    grow : callable (X, y, weights) -> Tree
+        Grows a tree with the estimator's parameters on encoded rows.
+    probabilities : callable (tree, strength) -> ndarray (node_count, n_classes)
+        Node probabilities of a tree at a smoothing strength.
+    X, y, weights
+        Encoded training rows, class indices and case weights.
+    widths, strengths : sequences of float
+        The candidates. Ties go to the earlier width, then the earlier strength.
+
+    Returns
+    -------
+    width, strength : float
+    losses : ndarray of shape (len(widths), len(strengths))
+        Summed weighted held-out log-loss.
+    """
+    widths = np.asarray(widths, dtype=np.float64)
+    strengths = np.asarray(strengths, dtype=np.float64)
+    losses = np.zeros((widths.shape[0], strengths.shape[0]))
+    folds = fold_ids(X, y, weights, k, max_rows)
+    for fold in range(k):
+        held = np.flatnonzero(folds == fold)
+        sub = np.flatnonzero((folds >= 0) & (folds != fold))
+        if held.shape[0] == 0 or sub.shape[0] == 0:
+            continue
+        tree = grow(X[sub], y[sub], weights[sub])
+        n_classes = tree.value.shape[1]
+        stacked = np.hstack([probabilities(tree, float(s)) for s in strengths])
+        sd = node_sd(tree, X[sub], weights[sub], is_nominal) if widths.any() else None
+        X_held, y_held, w_held = X[held], y[held], weights[held]
+        for i, width in enumerate(widths):
+            tree.soft_width = width * sd if width > 0 else np.zeros(tree.node_count)
+            mixed = tree.predict_proba(X_held, stacked, is_nominal)
+            for j in range(strengths.shape[0]):
+                p = mixed[:, j * n_classes : (j + 1) * n_classes]
+                total = p.sum(axis=1)
+                py = p[np.arange(held.shape[0]), y_held] / total
+                losses[i, j] -= (w_held * np.log(np.maximum(py, 1e-300))).sum()
+    lowest = losses.min()
+    best = np.flatnonzero(losses.ravel() <= lowest + 1e-9 * max(1.0, abs(lowest)))[0]
+    i, j = np.unravel_index(best, losses.shape)
+    return float(widths[i]), float(strengths[j]), losses

@@ -1,0 +1,261 @@
+"""Soft thresholds: the routing kernel, the automatic choice, persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris, make_classification
+
+from entree import C45Classifier, ID3Classifier
+from entree._persistence import (
+    ModelFileError,
+    from_dict,
+    load_model,
+    save_model,
+    to_dict,
+)
+from entree.tree._inspect import explain
+from entree.tree._soft import WIDTH_GRID, fold_ids, node_sd
+from entree.tree._tree import soft_left_share
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def soft_model(iris):
+    X, y = iris
+    return C45Classifier(soft_thresholds=0.3, smoothing_strength=1.0).fit(X, y)
+
+
+def _hard_copy(model):
+    hard = C45Classifier(**{**model.get_params(), "soft_thresholds": 0.0})
+    return hard.fit(*load_iris(return_X_y=True))
+
+
+def _far_rows(model, X):
+    """Rows of X whose value is outside the soft band at every node on their path."""
+    tree = model.tree_
+    far = np.ones(X.shape[0], dtype=bool)
+    numeric = np.flatnonzero(tree.soft_width > 0)
+    for node in numeric:
+        x = X[:, tree.feature[node]]
+        far &= np.abs(x - tree.threshold[node]) > tree.soft_width[node]
+    return far
+
+
+def test_left_share_ramp():
+    assert soft_left_share(0.0, 1.0, 0.5) == 1.0
+    assert soft_left_share(0.5, 1.0, 0.5) == 1.0  # the band's lower edge
+    assert soft_left_share(1.0, 1.0, 0.5) == 0.5
+    assert soft_left_share(1.5, 1.0, 0.5) == 0.0
+    assert soft_left_share(2.0, 1.0, 0.5) == 0.0
+    xs = np.linspace(0.4, 1.6, 101)
+    shares = [soft_left_share(x, 1.0, 0.5) for x in xs]
+    assert np.all(np.diff(shares) <= 0)
+    # width 0 is the hard test x <= t
+    assert soft_left_share(1.0, 1.0, 0.0) == 1.0
+    assert soft_left_share(np.nextafter(1.0, 2.0), 1.0, 0.0) == 0.0
+
+
+def test_row_far_from_every_threshold_routes_as_hard(soft_model, iris):
+    X, _ = iris
+    hard = _hard_copy(soft_model)
+    assert_array_equal(hard.tree_.threshold, soft_model.tree_.threshold)
+    assert (soft_model.tree_.soft_width > 0).any()
+    far = _far_rows(soft_model, X)
+    assert far.sum() > 50 and (~far).sum() > 0
+    assert_array_equal(soft_model.apply(X[far]), hard.apply(X[far]))
+    # one leaf, exactly: the probabilities are that leaf's
+    leaf = soft_model.apply(X[far])
+    assert_array_equal(soft_model.predict_proba(X[far]), soft_model._node_proba[leaf])
+    # rows near some threshold (not necessarily on their path) can reach several
+    weights = soft_model.tree_.predict_proba(
+        X[~far], np.eye(soft_model.tree_.node_count), soft_model._columns.is_nominal
+    )
+    assert ((weights > 0).sum(axis=1) >= 2).any()
+    assert_allclose(weights.sum(axis=1), 1.0)
+
+
+def test_row_at_the_threshold_splits_evenly(soft_model, iris):
+    X, _ = iris
+    tree = soft_model.tree_
+    root_feature, t = tree.feature[0], tree.threshold[0]
+    assert tree.soft_width[0] > 0
+    row = X[:1].copy()
+    row[0, root_feature] = t
+    weights = tree.predict_proba(
+        row, np.eye(tree.node_count), soft_model._columns.is_nominal
+    )[0]
+    left, right = tree.children_of(0)
+    # the share of the row under each child of the root
+    below = np.zeros(tree.node_count, dtype=bool)
+    parent = tree.parent
+    for node in range(1, tree.node_count):
+        p = node
+        while parent[p] > 0:
+            p = parent[p]
+        below[node] = p == left
+    assert weights[below].sum() == pytest.approx(0.5)
+    assert weights[~below].sum() == pytest.approx(0.5)
+
+
+def test_zero_width_is_the_hard_tree(iris):
+    X, y = iris
+    soft0 = C45Classifier(soft_thresholds=0.0, smoothing_strength=2.0).fit(X, y)
+    assert_array_equal(soft0.tree_.soft_width, 0.0)
+    assert soft0.soft_thresholds_ == 0.0
+    # a soft tree with its widths zeroed predicts exactly as the hard tree
+    soft = C45Classifier(soft_thresholds=0.5, smoothing_strength=2.0).fit(X, y)
+    soft.tree_.soft_width = np.zeros(soft.tree_.node_count)
+    assert_array_equal(soft.predict_proba(X), soft0.predict_proba(X))
+    assert_array_equal(soft.apply(X), soft0.apply(X))
+
+
+def test_widths_follow_the_node_sd(iris):
+    X, y = iris
+    model = C45Classifier(soft_thresholds=0.2, smoothing_strength=2.0).fit(X, y)
+    sd = node_sd(model.tree_, X, np.ones(len(y)), model._columns.is_nominal)
+    assert_allclose(model.tree_.soft_width, 0.2 * sd)
+    root = X[:, model.tree_.feature[0]]
+    assert sd[0] == pytest.approx(root.std())
+    assert_array_equal(model.tree_.soft_width[model.tree_.is_leaf], 0.0)
+
+
+def test_missing_values_still_spread_by_branch_weight(soft_model, iris):
+    X, _ = iris
+    tree = soft_model.tree_
+    row = X[:1].copy()
+    row[0, tree.feature[0]] = np.nan
+    w = tree.predict_proba(row, np.eye(tree.node_count), soft_model._columns.is_nominal)
+    assert w.sum() == pytest.approx(1.0)
+    assert (w > 0).sum() >= 2
+
+
+def test_explain_matches_predict_proba_in_the_band(soft_model, iris):
+    X, _ = iris
+    far = _far_rows(soft_model, X)
+    rows = X[~far][:5]
+    proba = soft_model.predict_proba(rows)
+    for i, explanation in enumerate(explain(soft_model, rows)):
+        mixed = sum(w * soft_model._node_proba[leaf] for leaf, w in explanation.leaves)
+        assert_allclose(mixed / mixed.sum(), proba[i])
+        assert any(step.spread for step in explanation.steps)
+
+
+def test_auto_is_deterministic_and_uses_only_the_training_data():
+    X, y = make_classification(600, n_features=6, n_informative=4, random_state=0)
+    a = C45Classifier().fit(X, y)
+    b = C45Classifier().fit(X.copy(), y.copy())
+    assert a.soft_thresholds_ == b.soft_thresholds_
+    assert a.smoothing_strength_ == b.smoothing_strength_
+    assert a.soft_thresholds_ in WIDTH_GRID
+    assert_array_equal(a.tree_.soft_width, b.tree_.soft_width)
+    assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    # the choice depends on the rows, not on their order
+    perm = np.random.default_rng(1).permutation(len(y))
+    c = C45Classifier().fit(X[perm], y[perm])
+    assert (c.soft_thresholds_, c.smoothing_strength_) == (
+        a.soft_thresholds_,
+        a.smoothing_strength_,
+    )
+    # the data predicted on afterwards plays no part
+    Z = np.random.default_rng(2).normal(size=(50, 6))
+    a.predict_proba(Z)
+    assert a.soft_thresholds_ == b.soft_thresholds_
+
+
+def test_auto_turns_soft_on_for_smooth_boundaries_and_off_for_nominal():
+    X, y = make_classification(800, n_features=5, n_informative=3, random_state=4)
+    model = C45Classifier().fit(X, y)
+    assert model.soft_thresholds_ > 0
+    assert (model.tree_.soft_width > 0).any()
+    nominal = np.random.default_rng(0).integers(0, 3, size=(300, 4)).astype(str)
+    labels = (nominal[:, 0] == "1").astype(int)
+    model = C45Classifier().fit(nominal, labels)
+    assert model.soft_thresholds_ == 0.0
+
+
+def test_fold_ids_are_stratified_and_content_based():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3))
+    y = rng.integers(0, 3, size=500)
+    w = np.ones(500)
+    folds = fold_ids(X, y, w, 5, 10_000)
+    assert (folds >= 0).all()
+    for c in range(3):
+        counts = np.bincount(folds[y == c], minlength=5)
+        assert counts.max() - counts.min() <= 1
+    perm = rng.permutation(500)
+    assert_array_equal(fold_ids(X[perm], y[perm], w, 5, 10_000), folds[perm])
+    # duplicates share a fold; weight-0 rows are left out
+    X2, y2 = np.vstack([X, X[:10]]), np.concatenate([y, y[:10]])
+    w2 = np.ones(510)
+    w2[0] = 0
+    f2 = fold_ids(X2, y2, w2, 5, 10_000)
+    assert f2[0] == -1
+    assert_array_equal(f2[501:510], f2[1:10])
+    # above max_rows, a bounded stratified subsample
+    small = fold_ids(X, y, w, 5, 100)
+    kept = small >= 0
+    assert 100 <= kept.sum() <= 103
+    assert set(np.unique(y[kept])) == {0, 1, 2}
+
+
+def test_id3_keeps_hard_thresholds_by_default(iris):
+    X, y = iris
+    model = ID3Classifier().fit(X, y)
+    assert model.soft_thresholds_ == 0.0
+    assert_array_equal(model.tree_.soft_width, 0.0)
+
+
+@pytest.mark.parametrize("bad", [-0.1, "wide"])
+def test_invalid_soft_thresholds(iris, bad):
+    X, y = iris
+    with pytest.raises(ValueError):
+        C45Classifier(soft_thresholds=bad).fit(X, y)
+
+
+def test_json_round_trip_with_soft_widths(soft_model, iris, tmp_path):
+    X, _ = iris
+    path = tmp_path / "soft.json"
+    save_model(soft_model, path)
+    loaded = load_model(path)
+    assert_array_equal(loaded.tree_.soft_width, soft_model.tree_.soft_width)
+    assert loaded.tree_.soft_width.tobytes() == soft_model.tree_.soft_width.tobytes()
+    assert_array_equal(loaded.predict_proba(X), soft_model.predict_proba(X))
+    assert loaded.soft_thresholds_ == soft_model.soft_thresholds_
+    assert loaded.smoothing_strength_ == soft_model.smoothing_strength_
+    # a file written before soft widths existed loads as a hard tree
+    doc = to_dict(soft_model)
+    del doc["tree"]["soft_width"]
+    del doc["fitted"]
+    old = from_dict(doc)
+    assert_array_equal(old.tree_.soft_width, 0.0)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (-1.0, "negative"),
+        ({"float": "nan"}, "not finite"),
+        ({"float": "inf"}, "finite"),
+    ],
+)
+def test_json_validates_soft_widths(soft_model, value, message):
+    doc = to_dict(soft_model)
+    node = int(np.flatnonzero(soft_model.tree_.soft_width > 0)[0])
+    doc["tree"]["soft_width"][node] = value
+    with pytest.raises(ModelFileError, match=message):
+        from_dict(doc)
+
+
+def test_json_refuses_a_width_on_a_leaf(soft_model):
+    doc = to_dict(soft_model)
+    leaf = int(np.flatnonzero(soft_model.tree_.is_leaf)[0])
+    doc["tree"]["soft_width"][leaf] = 0.5
+    with pytest.raises(ModelFileError, match="not a numeric split"):
+        from_dict(doc)
