@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from entree import C45Classifier, ID3Classifier
-from entree.tree._binning import _codes_and_ranges, fit_bins
+from entree.tree._binning import codes_for, fit_bins
 from entree.tree._builder import _layout, _present_bins, build_histogram
 
 
@@ -20,10 +20,7 @@ from entree.tree._builder import _layout, _present_bins, build_histogram
 def test_bin_codes_match_searchsorted(edges, values):
     edges = np.sort(np.array(edges, dtype=np.float64))
     column = np.array(values + [np.nan], dtype=np.float64)
-    out = np.empty(column.shape[0], dtype=np.uint16)
-    lo = np.full(edges.shape[0] + 1, np.inf)
-    hi = np.full(edges.shape[0] + 1, -np.inf)
-    _codes_and_ranges(column, edges, False, out, lo, hi)
+    out = codes_for(column, edges)
     expected = np.searchsorted(edges, column)
     expected[-1] = edges.shape[0] + 1  # the missing code
     np.testing.assert_array_equal(out, expected)

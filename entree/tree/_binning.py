@@ -39,55 +39,6 @@ class BinMapper:
         return out
 
 
-@numba.njit(cache=True)
-def _codes_and_ranges(column, edges, exact, out_codes, bin_min, bin_max):
-    """Bin one column by binary search; returns False if `exact` edges miss a value."""
-    n_edges = edges.shape[0]
-    missing = n_edges if exact else n_edges + 1
-    # A uniform grid over the edges' range narrows each search to a few edges.
-    n_cells = 4 * n_edges + 1
-    first = edges[0] if n_edges else 0.0
-    span = edges[n_edges - 1] - first if n_edges else 0.0
-    scale = n_cells / span if span > 0.0 else 0.0
-    cell_start = np.empty(n_cells + 1, dtype=np.int64)  # first edge >= cell start
-    j = 0
-    for g in range(n_cells + 1):
-        bound = first + g / scale if scale > 0.0 else first
-        while j < n_edges and edges[j] < bound:
-            j += 1
-        cell_start[g] = j
-    for i in range(column.shape[0]):
-        x = column[i]
-        if np.isnan(x):
-            out_codes[i] = missing
-            continue
-        lo = 0
-        hi = n_edges
-        if scale > 0.0 and first < x <= edges[n_edges - 1]:
-            g = np.int64((x - first) * scale)
-            # one cell of slack either side absorbs rounding in the cell index
-            lo = cell_start[max(g - 1, 0)]
-            hi = cell_start[min(g + 2, n_cells)]
-        elif x > first:  # beyond the last edge
-            lo = n_edges
-        else:  # at or below the first edge
-            hi = 0
-        while lo < hi:  # first edge >= x
-            mid = (lo + hi) >> 1
-            if edges[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        if exact and (lo == n_edges or edges[lo] != x):
-            return False
-        out_codes[i] = lo
-        if x < bin_min[lo]:
-            bin_min[lo] = x
-        if x > bin_max[lo]:
-            bin_max[lo] = x
-    return True
-
-
 def _subsample_rows(n_samples: int):
     """Rows used to place bin edges: all of them, or a fixed random subset."""
     if n_samples <= _SUBSAMPLE:
@@ -192,6 +143,34 @@ def _bin_rows(
                 bin_min[at] = x
             if x > bin_max[at]:
                 bin_max[at] = x
+
+
+def codes_for(column: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Bin codes of one numeric column against quantile edges (missing = n + 1).
+
+    The same search fit_bins runs over every column; equal to
+    ``np.searchsorted(edges, column)`` for present values.
+    """
+    column = np.ascontiguousarray(column, dtype=np.float64).reshape(-1, 1)
+    edges = np.ascontiguousarray(edges, dtype=np.float64)
+    cells, scale = _grid(edges) if len(edges) else (np.zeros(2, np.int64), 0.0)
+    codes = np.empty(column.shape, dtype=np.uint16)
+    _bin_rows(
+        column,
+        np.ones(1, dtype=np.bool_),
+        edges,
+        np.array([0, len(edges)], dtype=np.int64),
+        np.zeros(1, dtype=np.bool_),
+        cells,
+        np.array([0, len(cells)], dtype=np.int64),
+        np.array([scale]),
+        np.zeros(1, dtype=np.int64),
+        codes,
+        np.full(len(edges) + 1, np.inf),
+        np.full(len(edges) + 1, -np.inf),
+        np.zeros(1, dtype=np.bool_),
+    )
+    return codes[:, 0]
 
 
 def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
