@@ -104,38 +104,27 @@ def export_text(
     Quinlan's play-tennis days give his tree: outlook at the root, then windy on
     rainy days and humidity on sunny ones.
 
-    >>> import pandas as pd
     >>> from entree import C45Classifier
     >>> from entree.tree._export import export_text
-    >>> days = '''sunny hot high false no      sunny hot high true no
-    ...     overcast hot high false yes        rainy mild high false yes
-    ...     rainy cool normal false yes        rainy cool normal true no
-    ...     overcast cool normal true yes      sunny mild high false no
-    ...     sunny cool normal false yes        rainy mild normal false yes
-    ...     sunny mild normal true yes         overcast mild high true yes
-    ...     overcast hot normal false yes      rainy mild high true no'''.split()
-    >>> weather = pd.DataFrame(
-    ...     [days[i : i + 5] for i in range(0, len(days), 5)],
-    ...     columns=["outlook", "temperature", "humidity", "windy", "play"],
-    ... )
-    >>> X, y = weather.drop(columns="play"), weather["play"]
+    >>> from entree.datasets import load_play_tennis
+    >>> X, y = load_play_tennis(return_X_y=True, as_frame=True)
     >>> model = C45Classifier().fit(X, y)
     >>> print(export_text(model))
     outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
-    |--- outlook = overcast
-    |   |--- class: yes (n=4, p=0.812)
-    |--- outlook = rainy
-    |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
-    |   |--- windy = false
-    |   |   |--- class: yes (n=3, p=0.786)
-    |   |--- windy = true
-    |   |   |--- class: no (n=2, p=0.583)
     |--- outlook = sunny
     |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- humidity = high
     |   |   |--- class: no (n=3, p=0.643)
     |   |--- humidity = normal
     |   |   |--- class: yes (n=2, p=0.750)
+    |--- outlook = overcast
+    |   |--- class: yes (n=4, p=0.812)
+    |--- outlook = rainy
+    |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
+    |   |--- windy = TRUE
+    |   |   |--- class: no (n=2, p=0.583)
+    |   |--- windy = FALSE
+    |   |   |--- class: yes (n=3, p=0.786)
 
     Numeric features split in two at a threshold:
 

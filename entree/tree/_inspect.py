@@ -366,20 +366,9 @@ def rank_splits(
     --------
     Quinlan's play-tennis days: outlook gains 0.247 bits and is chosen.
 
-    >>> import pandas as pd
     >>> from entree.tree._inspect import rank_splits
-    >>> days = '''sunny hot high false no      sunny hot high true no
-    ...     overcast hot high false yes        rainy mild high false yes
-    ...     rainy cool normal false yes        rainy cool normal true no
-    ...     overcast cool normal true yes      sunny mild high false no
-    ...     sunny cool normal false yes        rainy mild normal false yes
-    ...     sunny mild normal true yes         overcast mild high true yes
-    ...     overcast hot normal false yes      rainy mild high true no'''.split()
-    >>> weather = pd.DataFrame(
-    ...     [days[i : i + 5] for i in range(0, len(days), 5)],
-    ...     columns=["outlook", "temperature", "humidity", "windy", "play"],
-    ... )
-    >>> X, y = weather.drop(columns="play"), weather["play"]
+    >>> from entree.datasets import load_play_tennis
+    >>> X, y = load_play_tennis(return_X_y=True, as_frame=True)
     >>> ranking = rank_splits(X, y)
     >>> ranking[["feature", "test", "gain", "split_info", "gain_ratio"]].round(3)
               feature      test   gain  split_info  gain_ratio
