@@ -20,6 +20,9 @@ WEIGHT_EPS = 1e-9
 # C4.5's tolerance in the average-gain filter and in gain comparisons.
 C45_EPSILON = 1e-3
 
+# Entries of the c log2 c table: 32 KiB, so lookups stay in the fastest caches.
+XLOGX_TABLE_SIZE = 4096
+
 CRITERION_GAIN = 0
 CRITERION_GAIN_RATIO = 1
 
@@ -417,8 +420,8 @@ def _layout(n_bins, n_classes):
 
 def _xlog2x_table(n):
     """c log2 c for whole c in [0, n + 2): most counts are whole when unweighted."""
-    table = np.zeros(n + 2)
-    whole = np.arange(2, n + 2, dtype=np.float64)
+    table = np.zeros(min(n + 2, XLOGX_TABLE_SIZE))
+    whole = np.arange(2, table.shape[0], dtype=np.float64)
     table[2:] = whole * np.log2(whole)
     return table
 
@@ -565,8 +568,9 @@ def grow_tree(
     known = np.empty(K)
     left = np.empty(K)
     # c log2 c for whole counts: most counts are integers when rows are unweighted
-    table = np.zeros(n_samples + 2)
-    for i in range(2, n_samples + 2):
+    # (capped so that it stays in cache; larger counts take the log)
+    table = np.zeros(min(n_samples + 2, XLOGX_TABLE_SIZE))
+    for i in range(2, table.shape[0]):
         table[i] = i * np.log2(i)
     missing_counts = np.empty(K)
 
