@@ -24,30 +24,16 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from numbers import Real
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from entree.entropy import _log_base  # one definition of a valid base
+
 __all__ = ["brier_score", "evaluate", "log_loss", "perplexity"]
 
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32), np.dtype(np.float16))
-
-
-def _log_base(base: Any) -> float:
-    """Return ``log(base)`` after checking that ``base`` is a valid logarithm base."""
-    if (
-        isinstance(base, bool)
-        or not isinstance(base, Real)
-        or not math.isfinite(base)
-        or base <= 0
-        or base == 1
-    ):
-        raise ValueError(
-            f"base must be a finite positive number other than 1, got {base!r}"
-        )
-    return math.log(base)
 
 
 def _check_proba(y_proba: ArrayLike) -> NDArray[np.floating]:
