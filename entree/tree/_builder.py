@@ -10,8 +10,6 @@ feature is scored from those histograms in one pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numba
 import numpy as np
 
@@ -25,18 +23,6 @@ XLOGX_TABLE_SIZE = 4096
 
 CRITERION_GAIN = 0
 CRITERION_GAIN_RATIO = 1
-
-
-@dataclass(frozen=True)
-class GrowParams:
-    """Stopping rules and split criterion, in weighted cases where C4.5 counts cases."""
-
-    criterion: int
-    min_cases: float  # C4.5's m: a test needs two branches with at least this weight
-    min_samples_split: float
-    max_depth: int  # -1 means unlimited
-    min_gain: float
-    mdl_correction: bool
 
 
 @numba.njit(cache=True, inline="always")

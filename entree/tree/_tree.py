@@ -256,9 +256,6 @@ class Tree:
         empty = np.zeros((self.node_count, 0))
         return self._traverse(X, empty, is_nominal)[1]
 
-    def to_arrays(self) -> dict:
-        return {name: getattr(self, name).copy() for name in NODE_ARRAYS}
-
 
 @numba.njit(cache=True, inline="always")
 def _smooth_left(x, low, high):
