@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from entree import C45Classifier, ID3Classifier
 from entree.tree._binning import codes_for, fit_bins
-from entree.tree._builder import _layout, _present_bins, build_histogram
+from entree.tree._builder import (
+    _layout,
+    _present_bins,
+    _score_feature,
+    _score_numeric_whole,
+    _xlog2x_table,
+    build_histogram,
+    whole_count_tables,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -53,6 +61,7 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
         rows = np.arange(n_rows, dtype=np.int32)
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
+        bin_class = np.full(bin_offset[-1], -1, dtype=np.int32)
         used_bits = build_histogram(
             codes,
             y,
@@ -65,8 +74,15 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
             hist,
             bits,
             word_offset,
+            bin_class,
         )
         assert used_bits == (n_rows * n_features <= bin_offset[-1])
+        if used_bits:  # the class of a bin that holds one row is noted
+            for f in range(n_features):
+                for r in range(n_rows):
+                    b = bin_offset[f] + codes[r, f]
+                    if (bin_offset[f] + codes[:n_rows, f] == b).sum() == 1:
+                        assert bin_class[b] == y[r]
         for f in range(n_features):
             expected = np.zeros((n_bins[f] + 1, n_classes))
             np.add.at(
@@ -91,6 +107,65 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
             )
             nonempty = np.flatnonzero(expected[: n_bins[f]].sum(axis=1) > 0)
             np.testing.assert_array_equal(present[:count], nonempty)
+
+
+@pytest.mark.parametrize("n_rows", [6, 40, 400, 1300])
+def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
+    # The table-lookup path for whole counts must pick the same cut with the same
+    # gain, split info and MDL-corrected selection gain as the general scorer.
+    rng = np.random.default_rng(n_rows)
+    n_classes, nb = 4, 60
+    n_bins = np.array([nb])
+    bin_offset, word_offset, size = _layout(n_bins, n_classes)
+    totals = bin_offset[-1] * n_classes
+    for trial in range(25):
+        codes = rng.integers(0, rng.integers(2, nb + 1), (n_rows, 1)).astype(np.uint8)
+        y = np.minimum(codes[:, 0] // 15 + rng.integers(0, 2, n_rows), 3).astype(np.intp)
+        weights = rng.integers(1, 4, n_rows).astype(float) if trial % 2 else np.ones(n_rows)
+        rows = np.arange(n_rows, dtype=np.int32)
+        hist = np.zeros(size)
+        bits = np.zeros(word_offset[-1], dtype=np.uint64)
+        bin_class = np.zeros(bin_offset[-1], dtype=np.int32)
+        used_bits = build_histogram(
+            codes, y, rows, weights, 0, n_rows, bin_offset, n_classes, hist, bits,
+            word_offset, bin_class,
+        )  # fmt: skip
+        present = np.empty(nb + 1, dtype=np.int64)
+        n_present = _present_bins(
+            hist, totals, 0, nb, bits, word_offset[0], used_bits, present
+        )
+        value = np.bincount(y, weights=weights, minlength=n_classes)
+        total = float(value.sum())
+        table = _xlog2x_table(int(total))
+        pair = np.empty(table.shape[0] + n_classes)
+        offset = np.empty(n_classes, dtype=np.int64)
+        total_pair = np.empty(table.shape[0])
+        assert whole_count_tables(value, total, table, pair, offset, total_pair)
+        for min_cases in (1.0, 2.0, 5.0):
+            general = _score_feature(
+                hist, totals, 0, nb, False, n_classes, value, total, min_cases, True,
+                np.empty(n_classes), np.empty(n_classes), table, present, n_present,
+            )  # fmt: skip
+            whole = _score_numeric_whole(
+                hist, totals, 0, n_classes, value, total, min_cases, True, table,
+                present, n_present, pair, offset, total_pair,
+                np.empty(n_classes, dtype=np.int64), bin_class, used_bits,
+            )  # fmt: skip
+            assert whole[3:] == general[3:]
+            np.testing.assert_allclose(whole[:3], general[:3], rtol=1e-9, atol=1e-12)
+
+
+def test_whole_count_tables_refuse_fractional_counts_and_large_nodes():
+    table = _xlog2x_table(100)
+    pair, offset, total_pair = np.empty(110), np.empty(2, np.int64), np.empty(102)
+    assert not whole_count_tables(
+        np.array([2.5, 3.0]), 5.5, table, pair, offset, total_pair
+    )
+    assert not whole_count_tables(
+        np.array([60.0, 60.0]), 120.0, table, pair, offset, total_pair
+    )
+    assert whole_count_tables(np.array([6.0, 3.0]), 9.0, table, pair, offset, total_pair)
+    np.testing.assert_allclose(total_pair[:10], table[:10] + table[9::-1])
 
 
 @pytest.mark.parametrize("Model", [C45Classifier, ID3Classifier])

@@ -67,14 +67,16 @@ def build_histogram(
     out,
     bits,
     word_offset,
+    bin_class,
 ):
     """Add weighted class counts per (feature, bin) over rows[start:end] into ``out``.
 
     ``out`` must be zero where these rows land (see clear_histogram). It holds the
     class weights of every bin, then (from ``bin_offset[-1] * n_classes`` on) each
     bin's total weight, packed so that scans skip empty bins cheaply. For a small
-    node ``bits`` (zero on entry) marks the bins touched, one bit per bin; returns
-    whether it did.
+    node ``bits`` (zero on entry) marks the bins touched, one bit per bin, and
+    ``bin_class`` the class of the last row put in each touched bin (the class of a
+    bin that holds one row, the common case there); returns whether it did.
     """
     n_features = codes.shape[1]
     n_bins_total = bin_offset[n_features]
@@ -102,6 +104,7 @@ def build_histogram(
             b = bin_offset[f] + code
             out[b * n_classes + k] += w
             out[totals + b] += w
+            bin_class[b] = k
             bits[word_offset[f] + (code >> 6)] |= np.uint64(1) << np.uint64(code & 63)
     return True
 
@@ -300,6 +303,117 @@ def _score_feature(
 
 
 @numba.njit(cache=True)
+def whole_count_tables(node_value, node_total, table, pair, pair_offset, total_pair):
+    """Tables for scoring a node whose class counts are whole numbers, or False.
+
+    With whole counts (unit or integer weights, no missing values) a numeric cut's
+    information is a difference of table lookups: ``total_pair[L] = xlog(L) +
+    xlog(n - L)`` for the left weight L, and for class k ``pair[pair_offset[k] + l]
+    = xlog(l) + xlog(n_k - l)`` for the class's left count l, so moving counts
+    across the cut costs two lookups per class instead of four logarithms.
+    """
+    n = np.int64(node_total)
+    if n != node_total or n + 1 >= table.shape[0]:
+        return False
+    at = 0
+    for k in range(node_value.shape[0]):
+        n_k = np.int64(node_value[k])
+        if n_k != node_value[k]:
+            return False
+        pair_offset[k] = at
+        for l in range(n_k + 1):
+            pair[at + l] = table[l] + table[n_k - l]
+        at += n_k + 1
+    for l in range(n + 1):
+        total_pair[l] = table[l] + table[n - l]
+    return True
+
+
+@numba.njit(cache=True)
+def _score_numeric_whole(
+    hist,
+    totals,
+    base,
+    n_classes,
+    node_value,
+    node_total,
+    min_cases,
+    mdl,
+    table,
+    present,
+    n_present,
+    pair,
+    pair_offset,
+    total_pair,
+    left_count,
+    bin_class,
+    use_class,
+):
+    """_score_feature for a numeric column at a node with whole counts, no missing.
+
+    Gives the same cut and figures as the general path (up to rounding), by table
+    lookups (see whole_count_tables); a bin holding one row moves only its class.
+    """
+    K = n_classes
+    n = np.int64(node_total)
+    if node_total < 2.0 * min_cases - 1e-12 or node_total <= WEIGHT_EPS:
+        return (-np.inf, 0.0, 0.0, -1, -1)
+    min_split = 0.1 * node_total / K
+    if min_split < min_cases:
+        min_split = min_cases
+    elif min_split > 25.0:
+        min_split = 25.0
+    min_split -= 1e-12
+    pair_sum = 0.0  # sum over classes of xlog(left count) + xlog(right count)
+    known_info = table[n]
+    for k in range(K):
+        left_count[k] = 0
+        pair_sum += pair[pair_offset[k]]
+        known_info -= table[np.int64(node_value[k])]
+    left_w = 0
+    best_info = np.inf
+    best_lo = -1
+    best_hi = -1
+    best_left_w = 0
+    tries = 0
+    prev = -1
+    for idx in range(n_present):
+        b = present[idx]
+        if prev >= 0 and left_w >= min_split and n - left_w >= min_split:
+            tries += 1
+            info = total_pair[left_w] - pair_sum
+            if info < best_info - 1e-12:
+                best_info = info
+                best_lo = prev
+                best_hi = b
+                best_left_w = left_w
+        w = np.int64(hist[totals + base + b])
+        if use_class and w == 1:
+            k = bin_class[base + b]
+            at = pair_offset[k] + left_count[k]
+            pair_sum += pair[at + 1] - pair[at]
+            left_count[k] += 1
+        else:
+            at = (base + b) * K
+            for k in range(K):
+                # no test for an empty class: it adds exactly 0
+                c = np.int64(hist[at + k])
+                here = pair_offset[k] + left_count[k]
+                pair_sum += pair[here + c] - pair[here]
+                left_count[k] += c
+        left_w += w
+        prev = b
+    if tries == 0 or best_lo < 0:
+        return (-np.inf, 0.0, 0.0, -1, -1)
+    gain = max(known_info - best_info, 0.0) / node_total
+    selection = gain
+    if mdl:
+        selection = gain - np.log2(tries) / node_total
+    split_info = (table[n] - total_pair[best_left_w]) / node_total
+    return (selection, gain, split_info, best_lo, best_hi)
+
+
+@numba.njit(cache=True)
 def _choose_split(
     hist,
     bin_offset,
@@ -324,8 +438,18 @@ def _choose_split(
     word_offset,
     use_bits,
     present,
+    whole,
+    pair,
+    pair_offset,
+    total_pair,
+    left_count,
+    bin_class,
 ):
-    """Pick the feature to split on; returns (feature, gain, split_info, lo, hi)."""
+    """Pick the feature to split on; returns (feature, gain, split_info, lo, hi).
+
+    ``whole`` says the node's counts are whole numbers with no missing values and
+    ``pair``/``pair_offset``/``total_pair`` hold its whole_count_tables.
+    """
     n_features = n_bins.shape[0]
     totals = bin_offset[n_features] * n_classes
     n_valid = 0
@@ -341,23 +465,44 @@ def _choose_split(
             use_bits,
             present,
         )
-        s, g, si, lo, hi = _score_feature(
-            hist,
-            totals,
-            bin_offset[f],
-            n_bins[f],
-            is_nominal[f],
-            n_classes,
-            node_value,
-            node_total,
-            min_cases,
-            mdl,
-            known,
-            left,
-            table,
-            present,
-            n_present,
-        )
+        if whole and not is_nominal[f]:
+            s, g, si, lo, hi = _score_numeric_whole(
+                hist,
+                totals,
+                bin_offset[f],
+                n_classes,
+                node_value,
+                node_total,
+                min_cases,
+                mdl,
+                table,
+                present,
+                n_present,
+                pair,
+                pair_offset,
+                total_pair,
+                left_count,
+                bin_class,
+                use_bits,
+            )
+        else:
+            s, g, si, lo, hi = _score_feature(
+                hist,
+                totals,
+                bin_offset[f],
+                n_bins[f],
+                is_nominal[f],
+                n_classes,
+                node_value,
+                node_total,
+                min_cases,
+                mdl,
+                known,
+                left,
+                table,
+                present,
+                n_present,
+            )
         work_sel[f] = s
         work_gain[f] = g
         work_info[f] = si
@@ -434,6 +579,7 @@ def score_features(
     n_features = n_bins.shape[0]
     hist = np.zeros(hist_size)
     bits = np.zeros(word_offset[n_features], dtype=np.uint64)
+    bin_class = np.zeros(bin_offset[n_features], dtype=np.int32)
     use_bits = build_histogram(
         codes,
         y,
@@ -446,8 +592,20 @@ def score_features(
         hist,
         bits,
         word_offset,
+        bin_class,
     )
     node_value = np.bincount(y[rows], weights=row_weight, minlength=n_classes)
+    table = _xlog2x_table(int(row_weight.sum()))
+    pair = np.empty(table.shape[0] + n_classes)
+    pair_offset = np.empty(n_classes, dtype=np.int64)
+    total_pair = np.empty(table.shape[0])
+    whole = bool(
+        has_whole_weights(row_weight)
+        and not (codes[rows] == n_bins).any()
+        and whole_count_tables(
+            node_value, float(node_value.sum()), table, pair, pair_offset, total_pair
+        )
+    )
     out = [np.empty(n_features) for _ in range(3)]
     lows = np.empty(n_features, dtype=np.int64)
     highs = np.empty(n_features, dtype=np.int64)
@@ -470,13 +628,37 @@ def score_features(
         highs,
         np.empty(n_classes),
         np.empty(n_classes),
-        _xlog2x_table(int(row_weight.sum())),
+        table,
         bits,
         word_offset,
         use_bits,
         np.empty(int(n_bins.max()) + 1, dtype=np.int64),
+        whole,
+        pair,
+        pair_offset,
+        total_pair,
+        np.empty(n_classes, dtype=np.int64),
+        bin_class,
     )
     return chosen, out[0], out[1], out[2], lows, highs, hist, bin_offset
+
+
+@numba.njit(cache=True)
+def has_whole_weights(weights):
+    """True when every weight is a whole number >= 1 (e.g. no sample weights)."""
+    for w in weights:
+        if w < 1.0 or w != np.floor(w):
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def _has_missing(codes, n_bins):
+    for i in range(codes.shape[0]):
+        for f in range(codes.shape[1]):
+            if codes[i, f] == n_bins[f]:
+                return True
+    return False
 
 
 @numba.njit(cache=True)
@@ -513,6 +695,10 @@ def grow_tree(
     totals = bin_offset[n_features] * K  # where the per-bin total weights start
     bits = np.zeros(word_offset[n_features], dtype=np.uint64)  # touched bins
     present = np.empty(n_bins.max() + 1 if n_features else 1, dtype=np.int64)
+
+    # Branch of each row of the node being split, noted while counting so that the
+    # partition pass does not read the codes (a cache miss per row) a second time.
+    side = np.empty(n_samples, dtype=np.int32)
 
     # Node arrays, grown by doubling.
     cap = 64
@@ -559,6 +745,14 @@ def grow_tree(
     for i in range(2, table.shape[0]):
         table[i] = i * np.log2(i)
     missing_counts = np.empty(K)
+    # Whole counts everywhere (whole weights, and no missing value to split a row's
+    # weight into fractions) allow the table-lookup scorer on nodes that fit the table.
+    whole_data = has_whole_weights(sample_weight) and not _has_missing(codes, n_bins)
+    pair = np.empty(table.shape[0] + K)
+    pair_offset = np.empty(K, dtype=np.int64)
+    total_pair = np.empty(table.shape[0])
+    left_count = np.empty(K, dtype=np.int64)
+    bin_class = np.zeros(bin_offset[n_features], dtype=np.int32)
 
     # Stack entries: node, start, end, mode (0 build, 1 remainder in slot, 2 build and
     # subtract from the slot of its depth).
@@ -609,6 +803,7 @@ def grow_tree(
                 scratch,
                 bits,
                 word_offset,
+                bin_class,
             )
             if mode == 2:
                 slot = slots[d]
@@ -622,6 +817,9 @@ def grow_tree(
             clear_histogram(codes, y, rows, start, end, bin_offset, K, scratch, bits)
             continue
 
+        whole = whole_data and whole_count_tables(
+            node_value, node_total, table, pair, pair_offset, total_pair
+        )
         f, g, si, lo, hi = _choose_split(
             hist,
             bin_offset,
@@ -646,6 +844,12 @@ def grow_tree(
             word_offset,
             use_bits,
             present,
+            whole,
+            pair,
+            pair_offset,
+            total_pair,
+            left_count,
+            bin_class,
         )
         if f < 0:
             if in_scratch:
@@ -703,8 +907,11 @@ def grow_tree(
             code = codes[rows[i], f]
             if code == nb:
                 n_missing += 1
+                side[i - start] = -1
             else:
-                child_count[branch_of_bin[code]] += 1
+                c = branch_of_bin[code]
+                side[i - start] = c
+                child_count[c] += 1
         total_rows = 0
         for c in range(n_branch):
             child_count[c] += n_missing
@@ -730,14 +937,13 @@ def grow_tree(
         for i in range(start, end):
             r = rows[i]
             w = row_weight[i]
-            code = codes[r, f]
-            if code == nb:
+            c = side[i - start]
+            if c < 0:
                 for c in range(n_branch):
                     rows[fill[c]] = r
                     row_weight[fill[c]] = w * frac[c]
                     fill[c] += 1
             else:
-                c = branch_of_bin[code]
                 rows[fill[c]] = r
                 row_weight[fill[c]] = w
                 fill[c] += 1
