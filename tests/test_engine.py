@@ -120,8 +120,12 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
     totals = bin_offset[-1] * n_classes
     for trial in range(25):
         codes = rng.integers(0, rng.integers(2, nb + 1), (n_rows, 1)).astype(np.uint8)
-        y = np.minimum(codes[:, 0] // 15 + rng.integers(0, 2, n_rows), 3).astype(np.intp)
-        weights = rng.integers(1, 4, n_rows).astype(float) if trial % 2 else np.ones(n_rows)
+        y = np.minimum(codes[:, 0] // 15 + rng.integers(0, 2, n_rows), 3).astype(
+            np.intp
+        )
+        weights = (
+            rng.integers(1, 4, n_rows).astype(float) if trial % 2 else np.ones(n_rows)
+        )
         rows = np.arange(n_rows, dtype=np.int32)
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
@@ -164,7 +168,9 @@ def test_whole_count_tables_refuse_fractional_counts_and_large_nodes():
     assert not whole_count_tables(
         np.array([60.0, 60.0]), 120.0, table, pair, offset, total_pair
     )
-    assert whole_count_tables(np.array([6.0, 3.0]), 9.0, table, pair, offset, total_pair)
+    assert whole_count_tables(
+        np.array([6.0, 3.0]), 9.0, table, pair, offset, total_pair
+    )
     np.testing.assert_allclose(total_pair[:10], table[:10] + table[9::-1])
 
 
