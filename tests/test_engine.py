@@ -211,3 +211,30 @@ def test_histogram_subtraction_gives_the_same_tree_as_direct_counting():
     np.testing.assert_array_equal(big.tree_.feature, small.tree_.feature)
     np.testing.assert_array_equal(big.tree_.threshold, small.tree_.threshold)
     np.testing.assert_allclose(big.tree_.value, small.tree_.value)
+
+
+def test_prefetch_hint_compiles_for_the_arrays_the_builder_reads():
+    import numba
+
+    from entree.tree._prefetch import prefetch_row
+
+    @numba.njit
+    def touch(codes, labels, rows):
+        total = 0
+        for i in range(rows.shape[0]):
+            prefetch_row(codes, rows[i] + 1000)  # past the end: only a hint
+            prefetch_row(labels, rows[i])
+            total += codes[rows[i], 1] + labels[rows[i]]
+        return total
+
+    codes = np.arange(30, dtype=np.uint8).reshape(10, 3)
+    labels = np.arange(10, dtype=np.intp)
+    rows = np.array([0, 4, 9], dtype=np.int32)
+    assert touch(codes, labels, rows) == (1 + 13 + 28) + (0 + 4 + 9)
+
+    @numba.njit
+    def misuse(value):
+        prefetch_row(value, 0)
+
+    with pytest.raises(numba.core.errors.TypingError):
+        misuse(3.0)

@@ -13,10 +13,17 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from entree.tree._prefetch import prefetch_row
+
 # Weights below this are treated as empty (histogram subtraction leaves rounding dust).
 WEIGHT_EPS = 1e-9
 # C4.5's tolerance in the average-gain filter and in gain comparisons.
 C45_EPSILON = 1e-3
+
+# How many rows ahead to prefetch a row's codes: building a histogram spends about
+# 20 updates per row, counting a branch one.
+PREFETCH_BUILD = 8
+PREFETCH_COUNT = 32
 
 # Entries of the c log2 c table: 32 KiB, so lookups stay in the fastest caches.
 XLOGX_TABLE_SIZE = 4096
@@ -84,6 +91,10 @@ def build_histogram(
     if _is_dense(end - start, n_features, n_bins_total):
         # many rows: count classes only, then total every bin in one pass
         for i in range(start, end):
+            if i + PREFETCH_BUILD < end:
+                ahead = rows[i + PREFETCH_BUILD]
+                prefetch_row(codes, ahead)
+                prefetch_row(y, ahead)
             r = rows[i]
             w = row_weight[i]
             k = y[r]
@@ -96,6 +107,10 @@ def build_histogram(
             out[totals + b] = acc
         return False
     for i in range(start, end):
+        if i + PREFETCH_BUILD < end:
+            ahead = rows[i + PREFETCH_BUILD]
+            prefetch_row(codes, ahead)
+            prefetch_row(y, ahead)
         r = rows[i]
         w = row_weight[i]
         k = y[r]
@@ -904,6 +919,8 @@ def grow_tree(
         child_count = np.zeros(n_branch, dtype=np.int64)
         n_missing = 0
         for i in range(start, end):
+            if i + PREFETCH_COUNT < end:
+                prefetch_row(codes, rows[i + PREFETCH_COUNT])
             code = codes[rows[i], f]
             if code == nb:
                 n_missing += 1
