@@ -16,6 +16,7 @@ from entree.tree._builder import (
     _score_numeric_whole,
     _xlog2x_table,
     build_histogram,
+    grow_tree,
     whole_count_tables,
 )
 
@@ -238,3 +239,20 @@ def test_prefetch_hint_compiles_for_the_arrays_the_builder_reads():
 
     with pytest.raises(numba.core.errors.TypingError):
         misuse(3.0)
+
+
+def test_codes_take_one_byte_when_they_fit_and_the_tree_does_not_depend_on_it():
+    rng = np.random.default_rng(5)
+    X = np.column_stack([rng.normal(size=2000), rng.integers(0, 9, 2000)]).astype(float)
+    X[::7, 0] = np.nan
+    y = ((X[:, 0] > 0.3) ^ (X[:, 1] > 4)).astype(np.intp)
+    nominal = np.array([False, False])
+    codes, bins = fit_bins(X, nominal, [None, None], max_bins=255)
+    assert codes.dtype == np.uint8 and bins.n_bins[0] == 255
+    wide, wide_bins = fit_bins(X, nominal, [None, None], max_bins=400)
+    assert wide.dtype == np.uint16 and wide_bins.n_bins[0] == 400
+    args = (np.ones(2000), bins.n_bins, nominal, 2, 1, 2.0, 2.0, -1, 0.0, True)
+    narrow_tree = grow_tree(codes, y, *args)
+    same_codes_tree = grow_tree(codes.astype(np.uint16), y, *args)
+    for a, b in zip(narrow_tree, same_codes_tree):
+        np.testing.assert_array_equal(a, b)

@@ -184,7 +184,9 @@ def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
 def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: int):
     """Bin every column of the encoded training matrix.
 
-    Returns (codes uint16 (n_samples, n_features) C-ordered, BinMapper).
+    Returns (codes (n_samples, n_features) C-ordered, BinMapper). Codes are uint8
+    when every column's codes fit a byte (``max_bins`` <= 255 and at most 255
+    categories per nominal column), else uint16.
     """
     n_samples, n_features = X.shape
     X = np.ascontiguousarray(X, dtype=np.float64)
@@ -213,12 +215,18 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
         n_flat = edge_start[-1] + n_features  # one more bin than edges, per column
         bin_min = np.full(n_flat, np.inf)
         bin_max = np.full(n_flat, -np.inf)
-        codes = np.empty((n_samples, n_features), dtype=np.uint16)
         failed = np.zeros(n_features, dtype=bool)
         nominal_bins = np.array(
             [len(categories[j]) if not numeric[j] else 0 for j in range(n_features)],
             dtype=np.int64,
         )
+        # the largest code is a column's missing code, n_bins; one byte per code
+        # when it fits halves the memory the builder reads at random
+        largest_code = max(
+            int(np.max(np.diff(edge_start) + 1, initial=0)), int(nominal_bins.max())
+        )
+        dtype = np.uint8 if largest_code <= np.iinfo(np.uint8).max else np.uint16
+        codes = np.empty((n_samples, n_features), dtype=dtype)
         _bin_rows(
             X,
             numeric,
