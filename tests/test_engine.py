@@ -256,3 +256,37 @@ def test_codes_take_one_byte_when_they_fit_and_the_tree_does_not_depend_on_it():
     same_codes_tree = grow_tree(codes.astype(np.uint16), y, *args)
     for a, b in zip(narrow_tree, same_codes_tree):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("Model", [C45Classifier, ID3Classifier])
+def test_zero_weight_rows_of_a_category_without_a_branch_change_nothing(Model):
+    # The zero-weight rows hold a category no weighted row has, so no branch takes it
+    # at a split on that column; they must be routed like missing values (weight 0)
+    # and leave the weighted tree exactly as it is without them.
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 400
+    colour = rng.choice(["red", "green", "blue"], n)
+    size = rng.normal(size=n)
+    y = np.where(colour == "red", 0, np.where(size > 0, 1, 2))
+    extra = 60
+    X_all = pd.DataFrame(
+        {
+            "colour": pd.Categorical(
+                np.r_[colour, ["violet"] * extra],
+                categories=["blue", "green", "red", "violet"],
+            ),
+            "size": np.r_[size, rng.normal(size=extra)],
+        }
+    )
+    y_all = np.r_[y, rng.integers(0, 3, extra)]
+    weights = np.r_[np.ones(n), np.zeros(extra)]
+    params = dict(soft_thresholds=0.0, smoothing_strength=1.0)
+    with_zero = Model(**params).fit(X_all, y_all, sample_weight=weights)
+    without = Model(**params).fit(X_all.iloc[:n], y)
+    np.testing.assert_array_equal(with_zero.tree_.feature, without.tree_.feature)
+    np.testing.assert_allclose(with_zero.tree_.value, without.tree_.value)
+    np.testing.assert_allclose(
+        with_zero.predict_proba(X_all), without.predict_proba(X_all)
+    )

@@ -922,12 +922,13 @@ def grow_tree(
             if i + PREFETCH_COUNT < end:
                 prefetch_row(codes, rows[i + PREFETCH_COUNT])
             code = codes[rows[i], f]
-            if code == nb:
+            # a category without a branch here (its rows weigh nothing) goes down
+            # every branch like a missing value, as it would at predict time
+            c = branch_of_bin[code]
+            side[i - start] = c
+            if c < 0:
                 n_missing += 1
-                side[i - start] = -1
             else:
-                c = branch_of_bin[code]
-                side[i - start] = c
                 child_count[c] += 1
         total_rows = 0
         for c in range(n_branch):
