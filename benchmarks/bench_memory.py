@@ -1,0 +1,102 @@
+"""Peak memory of fit: entree against sklearn's entropy tree on the same data.
+
+Each fit runs in a fresh child process that loads the training data from a .npy file,
+resets the kernel's peak resident set size to the current one (Linux's
+/proc/self/clear_refs), fits, and reports how far the peak rose above the resident
+size before the fit: the fit's own extra memory. Data as in bench_speed.py
+(make_classification, 5 classes, 10 informative of 20 features, float64).
+
+    python benchmarks/bench_memory.py                  # 200k and 1M rows
+    python benchmarks/bench_memory.py --sizes 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import make_classification
+
+MODELS = {
+    "sklearn entropy": (
+        "from sklearn.tree import DecisionTreeClassifier\n"
+        "model = DecisionTreeClassifier(criterion='entropy', random_state=0)"
+    ),
+    "entree C4.5": "from entree import C45Classifier\nmodel = C45Classifier()",
+    "entree ID3": "from entree import ID3Classifier\nmodel = ID3Classifier()",
+}
+
+CHILD = """
+import json, sys
+import numpy as np
+{setup}
+
+
+def status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
+
+X = np.load(sys.argv[1])
+y = np.load(sys.argv[2])
+model.fit(X[:200], y[:200])  # imports and numba's compiled code loaded before the peak
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")  # reset the peak (VmHWM) to the current RSS
+before = status_kib("VmRSS")
+model.fit(X, y)
+print(json.dumps({{"before_kib": before, "after_kib": status_kib("VmHWM")}}))
+"""
+
+
+def peak_rise_mib(setup: str, x_path: Path, y_path: Path) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(setup=setup), str(x_path), str(y_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return (report["after_kib"] - report["before_kib"]) / 1024.0  # Linux: KiB
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="200000,1000000")
+    args = parser.parse_args(argv)
+    print(
+        f"{'rows':>9} {'data MiB':>9} {'model':16} {'fit peak rise MiB':>18} {'x sklearn':>9}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            X, y = make_classification(
+                n_samples=n,
+                n_features=20,
+                n_informative=10,
+                n_classes=5,
+                random_state=0,
+            )
+            x_path, y_path = Path(tmp) / "X.npy", Path(tmp) / "y.npy"
+            np.save(x_path, X)
+            np.save(y_path, y)
+            rises = {
+                name: peak_rise_mib(setup, x_path, y_path)
+                for name, setup in MODELS.items()
+            }
+            base = rises["sklearn entropy"]
+            for name, rise in rises.items():
+                ratio = rise / base if base > 0 else float("nan")
+                print(
+                    f"{n:>9} {X.nbytes / 2**20:9.0f} {name:16} {rise:18.1f} {ratio:9.2f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
