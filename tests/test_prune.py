@@ -16,9 +16,8 @@ from entree.tree._prune import (
     compact_order,
     confidence_z,
     prune_error_based,
-    prune_with_raising,
-    raising_cuts,
 )
+from entree.tree._raising import prune_with_raising, raising_cuts
 
 CF = 0.25
 Z = confidence_z(CF)

@@ -35,9 +35,8 @@ from entree.tree._prune import (
     compact_order,
     confidence_z,
     prune_error_based,
-    prune_with_raising,
-    raising_cuts,
 )
+from entree.tree._raising import prune_with_raising, raising_cuts
 from entree.tree._soft import (
     CV_MAX_ROWS,
     CV_MAX_ROWS_STRENGTH_ONLY,
