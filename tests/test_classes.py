@@ -245,3 +245,41 @@ def test_error_messages():
         C45Classifier().fit(X, y, sample_weight=np.zeros(150))
     with pytest.raises(ValueError, match="non-numeric values"):
         C45Classifier().fit(np.array([["a", 1.0]] * 4, dtype=object), [0, 1, 0, 1])
+
+
+def test_categorical_columns_encode_by_value_whatever_their_category_order():
+    # Rows are matched to the learned categories by value: a predict frame whose
+    # categorical dtype lists them in another order or has extra categories, or
+    # plain text, must give the same probabilities.
+    rng = np.random.default_rng(3)
+    n = 300
+    colour = rng.choice(["red", "green", "blue"], n)
+    size = rng.normal(size=n)
+    y = np.where(colour == "red", "a", np.where(size > 0, "b", "c"))
+    train = pd.DataFrame(
+        {
+            "colour": pd.Categorical(colour, categories=["blue", "green", "red"]),
+            "size": size,
+        }
+    )
+    model = C45Classifier(soft_thresholds=0.0).fit(train, y)
+    test_colour = np.r_[colour[:50], ["violet", "red"]]
+    test_size = np.r_[size[:50], [0.5, -0.5]]
+    as_text = model.predict_proba(
+        pd.DataFrame({"colour": test_colour.astype(object), "size": test_size})
+    )
+    for categories in (
+        ["red", "green", "blue", "violet"],
+        ["violet", "blue", "green", "red"],
+        ["yellow", "red", "violet", "blue", "green"],
+    ):
+        frame = pd.DataFrame(
+            {
+                "colour": pd.Categorical(test_colour, categories=categories),
+                "size": test_size,
+            }
+        )
+        np.testing.assert_allclose(model.predict_proba(frame), as_text)
+    # an unseen category is spread over the branches, as a missing value is
+    missing = pd.DataFrame({"colour": [None], "size": [0.5]})
+    np.testing.assert_allclose(as_text[50], model.predict_proba(missing)[0])

@@ -127,8 +127,20 @@ def _learn_categories(values) -> np.ndarray:
 
 
 def _encode_categories(values, categories) -> np.ndarray:
-    arr = np.asarray(values, dtype=object)
-    codes = pd.Index(categories, dtype=object).get_indexer(arr)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        # match the column's few categories, not every row (same result, and no
+        # object array of all the values); at fit they are the learned ones
+        row_codes = values.cat.codes.to_numpy()
+        own = np.asarray(values.cat.categories, dtype=object)
+        if len(own) == len(categories) and bool((own == categories).all()):
+            codes = row_codes
+        else:
+            own_index = pd.Index(categories, dtype=object).get_indexer(own)
+            codes = np.where(row_codes >= 0, own_index[np.maximum(row_codes, 0)], -1)
+    else:
+        codes = pd.Index(categories, dtype=object).get_indexer(
+            np.asarray(values, dtype=object)
+        )
     out = codes.astype(np.float64)
     out[codes < 0] = np.nan  # missing or unseen: spread over branches
     return out
