@@ -175,9 +175,13 @@ def codes_for(column: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
     """(edges, exact) for a sorted sample of one numeric column."""
-    n_distinct = int(np.count_nonzero(np.diff(ordered))) + 1 if ordered.shape[0] else 0
-    if n_distinct <= max_bins and not force_quantiles:
-        return np.unique(ordered), True
+    if ordered.shape[0] == 0:
+        return ordered.copy(), not force_quantiles
+    first = np.empty(ordered.shape[0], dtype=bool)  # first of each run of equal values
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if np.count_nonzero(first) <= max_bins and not force_quantiles:
+        return ordered[first], True
     return _quantile_edges(ordered, max_bins), False
 
 
