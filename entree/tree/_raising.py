@@ -13,11 +13,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from entree.tree._builder import WEIGHT_EPS, _weighted_entropy
 from entree.tree._prefetch import prefetch_row
 from entree.tree._prune import added_errors
 
-# Weights at or below this are empty (as in the builder).
-_WEIGHT_EPS = 1e-9
 # How many cases ahead to ask for a scattered case's codes (as the builder does).
 _PREFETCH = 16
 # Cases walked down the tree together, one level per sweep, so that their memory
@@ -64,27 +63,28 @@ def _leaf_errors(counts, confidence, z):
     return errors + added_errors(total, errors, confidence, z), errors
 
 
-@numba.njit(cache=True)
-def _branch_of(
-    code, node, nb, nominal, route_cut, first_child, n_children, branch_code
-):
-    """Branch (0-based) a known code takes at a node; -1 if missing or unseen there."""
+@numba.njit(cache=True, inline="always")
+def _child_at(code, first, n_branch, cut, nb, nominal, branch_code):
+    """Child id a code takes at a split whose children are first..first+n_branch-1.
+
+    Numeric: left when ``code <= cut``. Nominal: the child taking that category
+    (the builder creates them in ascending category order). -1 when the code is
+    missing (``nb``) or a category without a branch here.
+    """
     if code == nb:
         return -1
     if not nominal:
-        return 0 if code <= route_cut[node] else 1
-    # the builder creates a nominal node's branches in ascending category order
-    lo = first_child[node]
-    hi = lo + n_children[node]
-    start = lo
+        return first if code <= cut else first + 1
+    lo = first
+    hi = first + n_branch
     while lo < hi:
         mid = (lo + hi) >> 1
         if branch_code[mid] < code:
             lo = mid + 1
         else:
             hi = mid
-    if lo < start + n_children[node] and branch_code[lo] == code:
-        return lo - start
+    if lo < first + n_branch and branch_code[lo] == code:
+        return lo
     return -1
 
 
@@ -107,37 +107,8 @@ def _navigation(feature, route_cut, first_child, n_children, is_leaf):
 
 @numba.njit(cache=True, inline="always")
 def _step(code, nav, v, nb, nominal, branch_code):
-    """Child id a known code takes at internal node v (nav row); -1 if none."""
-    if code == nb:
-        return -1
-    first = nav[v, 2]
-    if not nominal:
-        return first if code <= nav[v, 1] else first + 1
-    lo = first
-    hi = first + nav[v, 3]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if branch_code[mid] < code:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < first + nav[v, 3] and branch_code[lo] == code:
-        return lo
-    return -1
-
-
-@numba.njit(cache=True)
-def _weighted_entropy(counts):
-    """sum(counts) * H(counts / sum(counts)) in bits."""
-    total = 0.0
-    acc = 0.0
-    for c in counts:
-        if c > _WEIGHT_EPS:
-            total += c
-            acc += c * np.log2(c)
-    if total <= _WEIGHT_EPS:
-        return 0.0
-    return max(total * np.log2(total) - acc, 0.0)
+    """Child id a code takes at internal node v (its nav row); -1 if none."""
+    return _child_at(code, nav[v, 2], nav[v, 3], nav[v, 1], nb, nominal, branch_code)
 
 
 @numba.njit(cache=True)
@@ -154,22 +125,24 @@ def _split_statistics(known_class, unknown_weight):
     for b in range(n_branch):
         for k in range(n_classes):
             known[k] += known_class[b, k]
-        info += _weighted_entropy(known_class[b])
+        info += _weighted_entropy(known_class[b], known_class[b].sum())
     for k in range(n_classes):
         known_weight += known[k]
     total = known_weight + unknown_weight
-    if known_weight <= _WEIGHT_EPS:
+    if known_weight <= WEIGHT_EPS:
         return 0.0, 0.0
-    gain = (known_weight / total) * max(_weighted_entropy(known) - info, 0.0)
+    gain = (known_weight / total) * max(
+        _weighted_entropy(known, known_weight) - info, 0.0
+    )
     gain /= known_weight
     split_info = 0.0
     for b in range(n_branch):
         w = 0.0
         for k in range(n_classes):
             w += known_class[b, k]
-        if w > _WEIGHT_EPS:
+        if w > WEIGHT_EPS:
             split_info -= (w / total) * np.log2(w / total)
-    if unknown_weight > _WEIGHT_EPS:
+    if unknown_weight > WEIGHT_EPS:
         split_info -= (unknown_weight / total) * np.log2(unknown_weight / total)
     return gain, split_info
 
@@ -637,16 +610,16 @@ def _send_down(
         if i + _PREFETCH < end:
             prefetch_row(codes, rows[i + _PREFETCH])
         r = rows[i]
-        b = _branch_of(
+        child = _child_at(
             codes[r, f],
-            node,
+            first,
+            n_branch,
+            route_cut[node],
             n_bins[f],
             is_nominal[f],
-            route_cut,
-            first_child,
-            n_children,
             branch_code,
         )
+        b = child - first if child >= 0 else -1
         branch[i - start] = b
         if b < 0:
             n_unknown += 1
@@ -658,7 +631,7 @@ def _send_down(
     for b in range(n_branch):
         for k in range(n_classes):
             known_weight += known_class[b, k]
-    if known_weight > _WEIGHT_EPS:
+    if known_weight > WEIGHT_EPS:
         for b in range(n_branch):
             w = 0.0
             for k in range(n_classes):
