@@ -51,6 +51,19 @@ from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
 
 
+def _check_class_weight(class_weight) -> None:
+    """Refuse a class_weight dict holding a negative, non-finite or non-number weight."""
+    if not isinstance(class_weight, dict):
+        return
+    for label, weight in class_weight.items():
+        ok = isinstance(weight, Real) and not isinstance(weight, bool)
+        if not (ok and np.isfinite(weight) and weight >= 0):
+            raise ValueError(
+                f"class_weight gives class {label!r} the weight {weight!r}; class "
+                "weights must be finite numbers >= 0."
+            )
+
+
 class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
     """Shared implementation of the entropy trees; use a preset subclass."""
 
@@ -202,6 +215,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
         )
         if self.class_weight is not None:
+            _check_class_weight(self.class_weight)
             weights = weights * compute_sample_weight(self.class_weight, y)
         if not weights.sum() > 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
@@ -505,7 +519,7 @@ class C45Classifier(BaseEntropyTree):
         Columns to treat as nominal (indices, names or a boolean mask). None means
         pandas category, object, string and bool columns (and text arrays).
     class_weight : dict, "balanced" or None, default=None
-        Weights multiplied into the sample weights per class.
+        Weights multiplied into the sample weights per class (finite, >= 0).
 
     Attributes
     ----------
