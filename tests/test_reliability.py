@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_iris, make_classification
 
 from entree import C45Classifier, ID3Classifier
 
@@ -20,3 +20,15 @@ def test_zero_class_weight_is_allowed():
     X, y = load_iris(return_X_y=True)
     model = ID3Classifier(class_weight={0: 0.0}).fit(X, y)
     assert model.tree_.value[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("confidence", [1e-3, 1e-10, 1e-300, 5e-324])
+@pytest.mark.parametrize("subtree_raising", [False, True])
+def test_tiny_confidence_prunes_instead_of_failing(confidence, subtree_raising):
+    X, y = make_classification(400, n_features=6, flip_y=0.2, random_state=0)
+    model = C45Classifier(
+        confidence=confidence, subtree_raising=subtree_raising, soft_thresholds=0.0
+    ).fit(X, y)
+    usual = C45Classifier(subtree_raising=subtree_raising, soft_thresholds=0.0)
+    assert model.tree_.node_count <= usual.fit(X, y).tree_.node_count
+    assert np.isfinite(model.predict_proba(X)).all()

@@ -7,6 +7,7 @@ default values of their parameters.
 from __future__ import annotations
 
 from numbers import Integral, Real
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,18 @@ from entree.tree._soft import (
 from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
+
+
+def _confidence_z(confidence: float) -> float:
+    """z = Phi^-1(1 - CF) of the pruning bound, finite for every CF in (0, 0.5].
+
+    Below CF = 0.001, ``1 - CF`` would lose CF's digits (and round to 1, whose
+    quantile is infinite, below 1.1e-16): there z is ``-Phi^-1(CF)``, the same
+    quantile by symmetry.
+    """
+    if confidence < 1e-3:
+        return -NormalDist().inv_cdf(confidence)
+    return confidence_z(confidence)
 
 
 def _check_class_weight(class_weight) -> None:
@@ -289,7 +302,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                 gain,
                 split_info,
                 float(self.confidence),
-                confidence_z(self.confidence),
+                _confidence_z(self.confidence),
                 True,
             )
         elif self.pruning == "error_based":
@@ -298,7 +311,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                 n_children,
                 value,
                 float(self.confidence),
-                confidence_z(self.confidence),
+                _confidence_z(self.confidence),
                 True,
             )
         else:
