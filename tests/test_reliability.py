@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris, make_classification
+from sklearn.ensemble import AdaBoostClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
 
 from entree import C45Classifier, ID3Classifier
 
@@ -32,3 +35,63 @@ def test_tiny_confidence_prunes_instead_of_failing(confidence, subtree_raising):
     usual = C45Classifier(subtree_raising=subtree_raising, soft_thresholds=0.0)
     assert model.tree_.node_count <= usual.fit(X, y).tree_.node_count
     assert np.isfinite(model.predict_proba(X)).all()
+
+
+def _same_tree(a, b):
+    for name in ("feature", "children_ptr", "children", "branch_category"):
+        np.testing.assert_array_equal(getattr(a.tree_, name), getattr(b.tree_, name))
+    np.testing.assert_allclose(a.tree_.threshold, b.tree_.threshold)
+
+
+@pytest.mark.parametrize("Model", [C45Classifier, ID3Classifier])
+@pytest.mark.parametrize("kind", ["real", "integer"])
+@pytest.mark.parametrize("scale", [1e-3, 1e-300, 7.0, 1e300])
+def test_scaling_every_weight_changes_nothing(Model, kind, scale):
+    X, y = make_classification(300, n_features=5, flip_y=0.1, random_state=1)
+    rng = np.random.default_rng(0)
+    if kind == "real":
+        weights = rng.uniform(0.2, 3.0, X.shape[0])
+    else:
+        weights = rng.integers(0, 4, X.shape[0]).astype(float)
+    reference = Model().fit(X, y, sample_weight=weights)
+    scaled = Model().fit(X, y, sample_weight=weights * scale)
+    _same_tree(reference, scaled)
+    np.testing.assert_allclose(scaled.predict_proba(X), reference.predict_proba(X))
+    assert scaled.soft_thresholds_ == reference.soft_thresholds_
+    assert scaled.smoothing_strength_ == reference.smoothing_strength_
+
+
+@pytest.mark.parametrize("Model", [C45Classifier, ID3Classifier])
+def test_small_uniform_weights_are_unit_weights(Model):
+    X, y = make_classification(300, n_features=5, random_state=2)
+    plain = Model().fit(X, y)
+    tiny = Model().fit(X, y, sample_weight=np.full(300, 1e-3))
+    assert tiny.tree_.node_count == plain.tree_.node_count > 1
+    for name in ("feature", "threshold", "value", "children"):
+        np.testing.assert_array_equal(getattr(tiny.tree_, name), getattr(plain.tree_, name))
+    np.testing.assert_array_equal(tiny.predict_proba(X), plain.predict_proba(X))
+
+
+def test_class_weight_is_relative_too():
+    X, y = make_classification(300, n_features=5, weights=[0.8], random_state=3)
+    a = C45Classifier(class_weight={0: 1.0, 1: 4.0}).fit(X, y)
+    b = C45Classifier(class_weight={0: 1e-3, 1: 4e-3}).fit(X, y)
+    _same_tree(a, b)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X))
+    # class weights move weight between classes; the total stays one per row
+    np.testing.assert_allclose(a.tree_.value[0].sum(), 300)
+
+
+@pytest.mark.parametrize(
+    "estimator", [C45Classifier(max_depth=3), ID3Classifier(max_depth=3)]
+)
+def test_adaboost_scores_like_sklearns_tree_of_the_same_depth(estimator):
+    X, y = make_classification(1000, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    ours = AdaBoostClassifier(estimator=estimator, random_state=0)
+    theirs = AdaBoostClassifier(
+        estimator=DecisionTreeClassifier(max_depth=3, random_state=0), random_state=0
+    )
+    score = ours.fit(X_train, y_train).score(X_test, y_test)
+    reference = theirs.fit(X_train, y_train).score(X_test, y_test)
+    assert score >= reference - 0.02

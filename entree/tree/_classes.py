@@ -64,6 +64,49 @@ def _confidence_z(confidence: float) -> float:
     return confidence_z(confidence)
 
 
+def case_weights(sample_weight, X_encoded, y, class_weight) -> np.ndarray:
+    """The training weight of each row, in cases: weights are relative.
+
+    Scaling every weight by one constant changes nothing. The positive weights are
+    expressed in cases before growing: when they are all whole multiples of the
+    smallest one (frequency weights such as bootstrap counts, in any unit), each
+    row counts as that many cases, so integer weights act as repeated rows;
+    otherwise they are rescaled to sum to the number of rows with positive weight.
+    ``class_weight`` then moves weight between classes and keeps the total.
+    """
+    weights = _check_sample_weight(
+        sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
+    )
+    weights = _in_cases(weights)
+    if class_weight is not None:
+        _check_class_weight(class_weight)
+        weighted = weights * compute_sample_weight(class_weight, y)
+        total, new_total = weights.sum(), weighted.sum()
+        if new_total > 0 and new_total != total:
+            weighted *= total / new_total
+        weights = weighted
+    return weights
+
+
+def _in_cases(weights: np.ndarray) -> np.ndarray:
+    """Positive weights in cases (see :func:`case_weights`); unit weights unchanged."""
+    positive = weights > 0
+    n_positive = int(np.count_nonzero(positive))
+    if n_positive == 0:
+        return weights
+    # relative to the largest first, so that no sum overflows
+    relative = weights / weights.max()
+    smallest = relative[positive].min()
+    with np.errstate(over="ignore"):
+        counts = relative / smallest
+    whole = np.round(counts)
+    if np.isfinite(counts).all() and (
+        np.abs(counts - whole) <= 1e-9 * np.maximum(counts, 1.0)
+    ).all():
+        return whole
+    return relative * (n_positive / relative.sum())
+
+
 def _check_class_weight(class_weight) -> None:
     """Refuse a class_weight dict holding a negative, non-finite or non-number weight."""
     if not isinstance(class_weight, dict):
@@ -212,6 +255,15 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Case weights; they count in split choice, pruning and leaf values.
+            They are relative: multiplying all of them by one constant changes
+            nothing. Before growing they are expressed in cases, the unit of
+            ``min_samples_split``, ``min_samples_leaf``, pruning and
+            ``smoothing_strength``: weights that are all whole multiples of the
+            smallest positive one (integer frequency weights, bootstrap counts)
+            count that many cases each, so weight 2 acts like two copies of a
+            row; other weights are rescaled to sum to the number of rows with
+            positive weight (AdaBoost's weights summing to 1 still make trees
+            of as many cases as rows).
 
         Returns
         -------
@@ -224,12 +276,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         X_encoded, y = self._validate_X(X, reset=True, y=y)
         self.classes_, y_encoded = self._validate_y(y)
         self.n_classes_ = int(self.classes_.shape[0])
-        weights = _check_sample_weight(
-            sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
-        )
-        if self.class_weight is not None:
-            _check_class_weight(self.class_weight)
-            weights = weights * compute_sample_weight(self.class_weight, y)
+        weights = case_weights(sample_weight, X_encoded, y, self.class_weight)
         if not weights.sum() > 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
 
@@ -473,7 +520,9 @@ class C45Classifier(BaseEntropyTree):
     max_depth : int, default=None
         Maximum depth of the tree; None grows until the other rules stop it.
     min_samples_split : float, default=2
-        Minimum weighted number of cases a node needs to be split.
+        Minimum weighted number of cases a node needs to be split. Cases are
+        rows, or sample weights expressed in cases (see ``fit``): scaling all
+        sample weights changes nothing.
     min_samples_leaf : float, default=2
         C4.5's m: a test is only used if at least two of its branches hold this
         weighted number of cases (numeric cuts need it on both sides).
@@ -500,8 +549,8 @@ class C45Classifier(BaseEntropyTree):
         frequencies (a zero for every class a leaf never saw). See
         docs/probabilities.md.
     smoothing_strength : float >= 0 or "auto", default="auto"
-        m (or the shrinkage strength), in units of case weight (training cases
-        when there are no sample weights). "auto" chooses it from
+        m (or the shrinkage strength), in cases (training rows, or sample
+        weights expressed in cases: see ``fit``). "auto" chooses it from
         {0.5, 1, 2, 4} together with ``soft_thresholds`` by internal 5-fold
         cross-validation on the training set (held-out log-loss; see
         ``soft_thresholds``). Ignored by "laplace" and "none".

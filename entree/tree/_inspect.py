@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
-from entree._sklearn import _check_sample_weight
 from entree.tree._binning import fit_bins
 from entree.tree._builder import (
     C45_EPSILON,
@@ -380,7 +378,7 @@ def rank_splits(
     >>> ranking["chosen"].tolist()
     [True, False, False, False]
     """
-    from entree.tree._classes import C45Classifier
+    from entree.tree._classes import C45Classifier, case_weights
 
     if criterion not in _CRITERIA:
         raise ValueError(
@@ -396,9 +394,7 @@ def rank_splits(
     model._validate_params()
     X_encoded, y = model._validate_X(X, reset=True, y=y)
     model.classes_, y_encoded = model._validate_y(y)
-    weights = _check_sample_weight(
-        sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
-    )
+    weights = case_weights(sample_weight, X_encoded, y, None)
     return _rank_table(
         model,
         X_encoded,
@@ -464,11 +460,9 @@ def rank_splits_at(model, X, y, node=0, sample_weight=None) -> pd.DataFrame:
         raise ValueError(
             f"y holds a label the model never saw: {exc.args[0]!r}."
         ) from None
-    weights = _check_sample_weight(
-        sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
-    )
-    if model.class_weight is not None:
-        weights = weights * compute_sample_weight(model.class_weight, y)
+    from entree.tree._classes import case_weights
+
+    weights = case_weights(sample_weight, X_encoded, y, model.class_weight)
     reach = _reach_weight(model, X_encoded, int(node))
     return _rank_table(
         model,
