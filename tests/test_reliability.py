@@ -68,7 +68,9 @@ def test_small_uniform_weights_are_unit_weights(Model):
     tiny = Model().fit(X, y, sample_weight=np.full(300, 1e-3))
     assert tiny.tree_.node_count == plain.tree_.node_count > 1
     for name in ("feature", "threshold", "value", "children"):
-        np.testing.assert_array_equal(getattr(tiny.tree_, name), getattr(plain.tree_, name))
+        np.testing.assert_array_equal(
+            getattr(tiny.tree_, name), getattr(plain.tree_, name)
+        )
     np.testing.assert_array_equal(tiny.predict_proba(X), plain.predict_proba(X))
 
 

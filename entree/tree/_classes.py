@@ -100,15 +100,16 @@ def _in_cases(weights: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         counts = relative / smallest
     whole = np.round(counts)
-    if np.isfinite(counts).all() and (
-        np.abs(counts - whole) <= 1e-9 * np.maximum(counts, 1.0)
-    ).all():
+    if (
+        np.isfinite(counts).all()
+        and (np.abs(counts - whole) <= 1e-9 * np.maximum(counts, 1.0)).all()
+    ):
         return whole
     return relative * (n_positive / relative.sum())
 
 
 def _check_class_weight(class_weight) -> None:
-    """Refuse a class_weight dict holding a negative, non-finite or non-number weight."""
+    """Refuse a class_weight dict holding a negative or non-finite weight."""
     if not isinstance(class_weight, dict):
         return
     for label, weight in class_weight.items():
