@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import load_iris, make_classification
 from sklearn.ensemble import AdaBoostClassifier
@@ -10,6 +13,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from entree import C45Classifier, ID3Classifier
+from entree._persistence import from_dict, to_dict
 
 
 @pytest.mark.parametrize("class_weight", [{0: 1.0, 1: -0.9, 2: 1.0}, {1: np.nan}])
@@ -97,3 +101,25 @@ def test_adaboost_scores_like_sklearns_tree_of_the_same_depth(estimator):
     score = ours.fit(X_train, y_train).score(X_test, y_test)
     reference = theirs.fit(X_train, y_train).score(X_test, y_test)
     assert score >= reference - 0.02
+
+
+@pytest.mark.parametrize("as_frame", [True, False])
+def test_object_column_mixing_numbers_and_text_keeps_each_value(as_frame):
+    values = np.array([1, 2, "unknown", 2.5] * 20, dtype=object)
+    y = np.array(["one", "two", "unknown", "two and a half"] * 20)
+    X = pd.DataFrame({"code": values}) if as_frame else values.reshape(-1, 1)
+    model = C45Classifier(categorical_features=[0]).fit(X, y)
+    assert model.score(X, y) == 1.0
+    assert sorted(map(repr, model._columns.categories[0])) == sorted(
+        ["1", "2", "'unknown'", "2.5"]
+    )
+
+
+def test_number_and_its_text_are_distinct_categories():
+    # pandas compares 1 and "1" as different values: so does entree
+    X = pd.DataFrame({"code": pd.Series([1, "1"] * 20, dtype=object)})
+    y = np.array(["number", "text"] * 20)
+    model = C45Classifier().fit(X, y)
+    assert model.score(X, y) == 1.0
+    loaded = from_dict(json.loads(json.dumps(to_dict(model))))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))

@@ -120,9 +120,12 @@ def _learn_categories(values) -> np.ndarray:
         present = arr[~_missing_mask(arr)]
         uniques = pd.unique(present)
         try:
-            cats = np.array(sorted(uniques), dtype=object)
-        except TypeError:  # mixed types: order by text, deterministically
-            cats = np.array(sorted(uniques, key=lambda v: (type(v).__name__, str(v))))
+            ordered = sorted(uniques)
+        except TypeError:  # mixed types: by type name, then text, deterministically
+            ordered = sorted(uniques, key=lambda v: (type(v).__name__, str(v)))
+        # each value as it is: 1 and "1" stay distinct, as pandas compares them
+        cats = np.empty(len(ordered), dtype=object)
+        cats[:] = ordered
     return np.asarray(cats, dtype=object)
 
 
