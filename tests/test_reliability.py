@@ -123,3 +123,29 @@ def test_number_and_its_text_are_distinct_categories():
     assert model.score(X, y) == 1.0
     loaded = from_dict(json.loads(json.dumps(to_dict(model))))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_nominal_values_of_another_type_at_predict_are_refused():
+    X = pd.DataFrame({"grade": ["1", "2"] * 20, "noise": np.arange(40.0)})
+    y = np.array(["low", "high"] * 20)
+    model = C45Classifier().fit(X, y)
+    as_ints = X.assign(grade=[1, 2] * 20)
+    with pytest.raises(ValueError, match=r"'grade'.*str.*\b1\b.*int"):
+        model.predict(as_ints)
+    as_category = X.assign(grade=pd.Categorical([1, 2] * 20))
+    with pytest.raises(ValueError, match=r"'grade'.*str.*\b1\b.*int"):
+        model.predict_proba(as_category)
+    # an unseen value of the fitted type is spread over the branches, as before
+    unseen = model.predict_proba(X.assign(grade=["3"] * 40))
+    np.testing.assert_allclose(unseen.sum(axis=1), 1.0)
+
+
+def test_nominal_values_match_across_numeric_types():
+    # pandas compares 1 == 1.0 == np.int64(1): so does entree
+    X = np.array([[1], [2]] * 20)
+    y = np.array(["a", "b"] * 20)
+    model = ID3Classifier(categorical_features=[0]).fit(X, y)
+    as_floats = np.array([[1.0], [2.0]] * 20)
+    np.testing.assert_array_equal(model.predict(as_floats), y)
+    with pytest.raises(ValueError, match=r"'x0'.*'1\.0'.*str"):
+        model.predict(as_floats.astype(str).astype(object))

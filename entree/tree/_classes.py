@@ -448,7 +448,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Input data with the columns seen in fit.
+            Input data with the columns seen in fit. Nominal values are matched
+            to the categories of fit as pandas compares them (1 == 1.0, but
+            1 != "1"); a value of a type that equals no category of its column
+            (ints in a column fitted as text) raises a ValueError naming it.
 
         Returns
         -------

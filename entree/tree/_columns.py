@@ -8,6 +8,7 @@ Numeric columns keep their raw values so that thresholds stay in the user's unit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Number
 
 import numpy as np
 import pandas as pd
@@ -129,7 +130,44 @@ def _learn_categories(values) -> np.ndarray:
     return np.asarray(cats, dtype=object)
 
 
-def _encode_categories(values, categories) -> np.ndarray:
+def _value_kind(value) -> str:
+    """The family a nominal value compares within: 1 == 1.0 == True, but 1 != "1"."""
+    if isinstance(value, (bool, np.bool_, Number)):
+        return "number or bool"
+    if isinstance(value, str):
+        return "str"
+    return type(value).__name__
+
+
+def _check_comparable(unseen_values, categories, name) -> None:
+    """Refuse present values that can never equal a category for their type.
+
+    An unseen value of a type the column was fitted with is simply a new category
+    (spread over the branches); a value of another type ("1" against 1) would
+    silently miss every category, so it is an error.
+    """
+    if len(unseen_values) == 0:
+        return
+    fitted_kinds = {_value_kind(v) for v in categories}
+    for value in pd.unique(np.asarray(unseen_values, dtype=object)):
+        kind = _value_kind(value)
+        if kind not in fitted_kinds:
+            shown = ", ".join(repr(v) for v in categories[:5])
+            more = ", ..." if len(categories) > 5 else ""
+            raise ValueError(
+                f"Column {name!r} was fitted with {' and '.join(sorted(fitted_kinds))} "
+                f"categories ({shown}{more}), but holds {value!r} of type "
+                f"{type(value).__name__}, which equals none of them; convert the "
+                "column to the type it had in fit."
+            )
+
+
+def _encode_categories(values, categories, name=None) -> np.ndarray:
+    """Category codes as floats, NaN for missing and unseen values.
+
+    With ``name`` (at predict), present values of a type that cannot equal any
+    category are refused (see :func:`_check_comparable`).
+    """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         # match the column's few categories, not every row (same result, and no
         # object array of all the values); at fit they are the learned ones
@@ -140,10 +178,16 @@ def _encode_categories(values, categories) -> np.ndarray:
         else:
             own_index = pd.Index(categories, dtype=object).get_indexer(own)
             codes = np.where(row_codes >= 0, own_index[np.maximum(row_codes, 0)], -1)
+            if name is not None:
+                used = np.zeros(len(own), dtype=bool)
+                used[row_codes[row_codes >= 0]] = True
+                _check_comparable(own[used & (own_index < 0)], categories, name)
     else:
-        codes = pd.Index(categories, dtype=object).get_indexer(
-            np.asarray(values, dtype=object)
-        )
+        objects = np.asarray(values, dtype=object)
+        codes = pd.Index(categories, dtype=object).get_indexer(objects)
+        if name is not None and (codes < 0).any():
+            unseen = (codes < 0) & ~_missing_mask(objects)
+            _check_comparable(objects[unseen], categories, name)
     out = codes.astype(np.float64)
     out[codes < 0] = np.nan  # missing or unseen: spread over branches
     return out
@@ -219,7 +263,9 @@ def encode_transform(X, spec: ColumnSpec) -> np.ndarray:
     for j in range(n_features):
         values = _column_values(X, j)
         if spec.is_nominal[j]:
-            out[:, j] = _encode_categories(values, spec.categories[j])
+            out[:, j] = _encode_categories(
+                values, spec.categories[j], spec.feature_names[j]
+            )
         else:
             out[:, j] = _numeric_column(values, spec.feature_names[j])
     return out
