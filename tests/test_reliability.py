@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from entree import C45Classifier, ID3Classifier
-from entree._persistence import from_dict, to_dict
+from entree._persistence import from_dict, load_model, save_model, to_dict
 
 
 @pytest.mark.parametrize("class_weight", [{0: 1.0, 1: -0.9, 2: 1.0}, {1: np.nan}])
@@ -149,3 +149,36 @@ def test_nominal_values_match_across_numeric_types():
     np.testing.assert_array_equal(model.predict(as_floats), y)
     with pytest.raises(ValueError, match=r"'x0'.*'1\.0'.*str"):
         model.predict(as_floats.astype(str).astype(object))
+
+
+@pytest.mark.parametrize("n_samples", [200, 1000])  # exact bins, quantile bins
+@pytest.mark.parametrize("largest", [1e308, 1e300])
+def test_values_spanning_the_float_range_split_and_save(tmp_path, largest, n_samples):
+    X, y = make_classification(n_samples, n_features=5, random_state=0)
+    huge = X / np.abs(X).max(axis=0) * largest  # from about -largest to +largest
+    ordinary = C45Classifier(soft_thresholds=0.3).fit(X, y)
+    model = C45Classifier(soft_thresholds=0.3).fit(huge, y)
+    np.testing.assert_array_equal(model.tree_.feature, ordinary.tree_.feature)
+    assert model.score(huge, y) == ordinary.score(X, y) > 0.9
+    numeric_split = model.tree_.feature >= 0
+    width = model.tree_.soft_width
+    assert np.isfinite(width).all() and (width[numeric_split] > 0).all()
+    low = model.tree_.threshold - width
+    high = model.tree_.threshold + width
+    assert np.isfinite(high - low).all()
+    proba = model.predict_proba(huge)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    save_model(model, tmp_path / "huge.json")
+    loaded = load_model(tmp_path / "huge.json")
+    np.testing.assert_array_equal(loaded.predict_proba(huge), proba)
+
+
+def test_very_wide_soft_band_stays_inside_the_float_range():
+    X, y = make_classification(300, n_features=4, random_state=0)
+    X = X * 1e307
+    model = C45Classifier(soft_thresholds=1e10).fit(X, y)
+    width = model.tree_.soft_width
+    assert np.isfinite(model.tree_.threshold + width).all()
+    assert np.isfinite(model.tree_.threshold - width).all()
+    assert np.isfinite(model.predict_proba(X)).all()

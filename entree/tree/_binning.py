@@ -185,6 +185,16 @@ def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
     return _quantile_edges(ordered, max_bins), False
 
 
+def _overflowing_span(sample: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """Numeric columns whose largest minus smallest value overflows a float64."""
+    if sample.shape[0] == 0:
+        return np.zeros(sample.shape[1], dtype=bool)
+    # fmin/fmax skip NaN (all-NaN columns give NaN, a finite-span column here)
+    with np.errstate(invalid="ignore", over="ignore"):
+        span = np.fmax.reduce(sample, axis=0) - np.fmin.reduce(sample, axis=0)
+    return numeric & np.isinf(span)
+
+
 def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: int):
     """Bin every column of the encoded training matrix.
 
@@ -197,6 +207,13 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
     sample_rows = _subsample_rows(n_samples)
     sample = X if sample_rows is None else X[sample_rows]
     numeric = ~np.asarray(is_nominal, dtype=bool)
+    halved = _overflowing_span(sample, numeric)
+    if halved.any():
+        # binned at half scale, so that their span (and the kernel's arithmetic
+        # on it) stays finite; exact for every normal float
+        X = X.copy()
+        X[:, halved] *= 0.5
+        sample = X if sample_rows is None else X[sample_rows]
     force = np.zeros(n_features, dtype=bool)
     while True:
         edge_list, exact = [], np.zeros(n_features, dtype=bool)
@@ -254,6 +271,10 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
         numeric, np.diff(edge_start) + np.where(exact, 0, 1), nominal_bins
     ).astype(np.int64)
     starts = edge_start[:-1] + np.arange(n_features)
+    for j in np.flatnonzero(halved):  # back to raw units
+        a = starts[j]
+        bin_min[a : a + n_bins[j]] *= 2.0
+        bin_max[a : a + n_bins[j]] *= 2.0
     return codes, BinMapper(
         n_bins=n_bins,
         bin_min=[

@@ -46,6 +46,7 @@ from entree.tree._soft import (
     WIDTH_GRID,
     choose_by_cv,
     node_sd,
+    soft_widths,
 )
 from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
@@ -425,8 +426,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         self.soft_thresholds_ = float(width)
         self.smoothing_strength_ = float(strength) if uses_strength else None
         if width > 0.0 and has_numeric_split:
-            tree.soft_width = width * node_sd(
-                tree, X_encoded, weights, self._columns.is_nominal
+            tree.soft_width = soft_widths(
+                tree.threshold,
+                node_sd(tree, X_encoded, weights, self._columns.is_nominal),
+                width,
             )
         self._node_proba = node_probabilities(tree, method=method, strength=strength)
 

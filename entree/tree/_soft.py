@@ -117,23 +117,67 @@ def _node_moments(
     return s0, sd
 
 
+#: Columns whose values reach beyond this are scaled down by a power of two before
+#: their moments are taken, so that squared deviations cannot overflow.
+_MOMENT_LIMIT = 2.0**400
+
+
 def node_sd(tree, X, weights, is_nominal) -> np.ndarray:
     """Weighted sd of the split column among the training cases at each numeric node.
 
-    0 on leaves, nominal nodes, and nodes whose cases all share one value.
+    0 on leaves, nominal nodes, and nodes whose cases all share one value. Finite
+    for any finite data (huge columns are scaled by a power of two, exactly).
     """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    is_nominal = np.asarray(is_nominal, dtype=np.bool_)
+    threshold = tree.threshold
+    scale = np.ones(X.shape[1])
+    if X.shape[0]:
+        largest = np.fmax(
+            np.abs(np.fmax.reduce(X, axis=0)), np.abs(np.fmin.reduce(X, axis=0))
+        )
+        huge = ~is_nominal & (largest > _MOMENT_LIMIT)
+        if huge.any():
+            exponent = np.ceil(np.log2(largest[huge])) - 400.0
+            scale[huge] = np.ldexp(1.0, -exponent.astype(np.int64))
+            X = X * scale
+            threshold = threshold * scale[np.maximum(tree.feature, 0)]
     _, sd = _node_moments(
-        np.ascontiguousarray(X, dtype=np.float64),
+        X,
         np.ascontiguousarray(weights, dtype=np.float64),
         tree.feature,
-        tree.threshold,
+        threshold,
         tree.children_ptr,
         tree.children,
         tree.branch_category,
         tree.branch_weight,
-        np.asarray(is_nominal, dtype=np.bool_),
+        is_nominal,
     )
+    if (scale != 1.0).any():
+        sd = sd / scale[np.maximum(tree.feature, 0)]
     return sd
+
+
+def soft_widths(threshold, sd, width: float) -> np.ndarray:
+    """Band half-widths ``width * sd``, narrowed where the band would leave floats.
+
+    Prediction needs ``threshold - h``, ``threshold + h`` and their difference to
+    be finite; on ordinary data that always holds and the result is
+    ``width * sd`` exactly.
+    """
+    if width <= 0.0:
+        return np.zeros(np.shape(sd))
+    threshold = np.asarray(threshold, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        half = width * np.asarray(sd, dtype=np.float64)
+        half = np.where(np.isfinite(threshold), half, 0.0)
+        half = np.minimum(half, np.finfo(np.float64).max / 4.0)
+        while True:
+            low, high = threshold - half, threshold + half
+            bad = (half > 0) & ~np.isfinite(high - low)
+            if not bad.any():
+                return half
+            half[bad] *= 0.5
 
 
 @numba.njit(cache=True)
@@ -263,7 +307,11 @@ def choose_by_cv(
         sd = node_sd(tree, X[sub], weights[sub], is_nominal) if widths.any() else None
         X_held, y_held, w_held = X[held], y[held], weights[held]
         for i, width in enumerate(widths):
-            tree.soft_width = width * sd if width > 0 else np.zeros(tree.node_count)
+            tree.soft_width = (
+                soft_widths(tree.threshold, sd, width)
+                if width > 0
+                else np.zeros(tree.node_count)
+            )
             mixed = tree.predict_proba(X_held, stacked, is_nominal)
             for j in range(strengths.shape[0]):
                 p = mixed[:, j * n_classes : (j + 1) * n_classes]
