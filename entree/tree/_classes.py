@@ -287,7 +287,16 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _grow(self, X_encoded, y_encoded, weights) -> Tree:
-        """Grow (and prune) a hard tree on encoded rows with this estimator's params."""
+        """Grow (and prune) a hard tree on encoded rows with this estimator's params.
+
+        Rows of zero weight are left out first: they shape neither the bins nor
+        the tree (nor ``n_node_samples``), exactly as if they were not there.
+        """
+        positive = weights > 0
+        if not positive.all():
+            X_encoded = X_encoded[positive]
+            y_encoded = y_encoded[positive]
+            weights = weights[positive]
         codes, bins = fit_bins(
             X_encoded, self._columns.is_nominal, self._columns.categories, self.max_bins
         )
@@ -399,7 +408,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             (~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any()
         )
         if self.soft_thresholds == "auto":
-            small = X_encoded.shape[0] <= SOFT_AUTO_MAX_ROWS
+            small = np.count_nonzero(weights) <= SOFT_AUTO_MAX_ROWS
             widths = WIDTH_GRID if has_numeric_split and small else (0.0,)
         else:
             widths = (float(self.soft_thresholds),)

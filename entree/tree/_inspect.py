@@ -395,11 +395,12 @@ def rank_splits(
     X_encoded, y = model._validate_X(X, reset=True, y=y)
     model.classes_, y_encoded = model._validate_y(y)
     weights = case_weights(sample_weight, X_encoded, y, None)
+    positive = weights > 0  # as in fit, rows of zero weight shape no bins
     return _rank_table(
         model,
-        X_encoded,
-        y_encoded,
-        weights,
+        X_encoded[positive],
+        y_encoded[positive],
+        weights[positive],
         mdl=criterion == "gain_ratio",
         criterion=criterion,
         min_cases=min_samples_leaf,
@@ -464,11 +465,12 @@ def rank_splits_at(model, X, y, node=0, sample_weight=None) -> pd.DataFrame:
 
     weights = case_weights(sample_weight, X_encoded, y, model.class_weight)
     reach = _reach_weight(model, X_encoded, int(node))
+    positive = weights > 0  # the rows fit binned
     return _rank_table(
         model,
-        X_encoded,
-        y_encoded,
-        weights * reach,
+        X_encoded[positive],
+        y_encoded[positive],
+        (weights * reach)[positive],
         mdl=model.criterion == "gain_ratio",
         criterion=model.criterion,
         min_cases=model.min_samples_leaf,
