@@ -46,10 +46,14 @@ round-trip representation, so every number is restored bit for bit and a loaded
 model's ``predict_proba`` is identical to the saved one's. A non-finite float is
 written as ``{"float": "nan"}``, ``{"float": "inf"}`` or ``{"float": "-inf"}``.
 
-:func:`load_model` checks the whole document (keys, types, array lengths, the tree's
-structure, feature and category indices, probabilities) and raises
-:class:`ModelFileError`, a ``ValueError``, with a one-line message naming the first
-problem found.
+:func:`load_model` checks the whole document (keys, types, array lengths, integers
+within 64 bits, the tree's structure, feature and category indices, probabilities)
+and the quantities prediction and export derive from it (node weights, feature
+importances, branch shares summing to 1, soft bands inside the float range), and
+raises :class:`ModelFileError`, a ``ValueError``, with a one-line message naming the
+first problem found, whatever the bytes (JSON nested too deeply or numbers of too
+many digits included). It refuses files over ``max_bytes`` (1 GiB by default), and
+reads a file over 1 MiB beyond its first MiB only if that holds the format marker.
 """
 
 from __future__ import annotations
@@ -81,6 +85,13 @@ _INT_ARRAYS = (
     "n_node_samples",
 )
 _PROBA_TOLERANCE = 1e-9
+_INT64 = (-(2**63), 2**63 - 1)
+#: A file larger than this is only read on when its first MiB holds the format
+#: marker that :func:`save_model` writes first.
+_PREFIX_BYTES = 1 << 20
+#: load_model's default size limit: about 7 million nodes of a binary tree
+#: (a model file takes ~150 bytes per node, more with many classes).
+DEFAULT_MAX_BYTES = 1 << 30
 _DUST = 1e-6  # negative weights down to this are rounding, not tampering
 
 
@@ -301,7 +312,10 @@ def _decode_float(value, where: str) -> float:
     if isinstance(value, bool):
         _fail(f"{where} holds a boolean where a number is expected.")
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            _fail(f"{where} holds an integer too large for a float.")
     if isinstance(value, dict) and set(value) == {"float"}:
         text = value["float"]
         if text in _NON_FINITE:
@@ -344,6 +358,8 @@ def _int_array(value, where: str, length: int) -> np.ndarray:
     for i, v in enumerate(value):
         if not _is_kind(v, int):
             _fail(f"{where}[{i}] is {v!r}; expected an integer.")
+        if not _INT64[0] <= v <= _INT64[1]:
+            _fail(f"{where}[{i}] is an integer outside the 64-bit range.")
     return np.array(value, dtype=np.int64)
 
 
@@ -446,6 +462,11 @@ def _decode_tree(doc, n_classes: int, columns: ColumnSpec) -> Tree:
     for key in NODE_ARRAYS:
         if key not in tree and key not in OPTIONAL_NODE_ARRAYS:
             _fail(f"tree has no {key!r} key.")
+    if isinstance(tree["feature"], list) and len(tree["feature"]) != n:
+        _fail(
+            f"tree['node_count'] is {n}, but tree['feature'] has "
+            f"{len(tree['feature'])} entries."
+        )
     arrays = {}
     for key in NODE_ARRAYS:
         where = f"tree[{key!r}]"
@@ -541,6 +562,47 @@ def _check_tree(arrays: dict, n: int, columns: ColumnSpec) -> None:
                 )
             if not np.isfinite(arrays["threshold"][node]):
                 _fail(f"tree['threshold'][{node}] is not a finite number.")
+    _check_derived(arrays, columns)
+
+
+def _check_derived(arrays: dict, columns: ColumnSpec) -> None:
+    """Quantities predict, inspection and export compute from the arrays."""
+    feature = arrays["feature"]
+    ptr = arrays["children_ptr"]
+    internal = feature != TREE_LEAF
+    with np.errstate(over="ignore", invalid="ignore"):
+        weight = arrays["value"].sum(axis=1)
+        if not np.isfinite(weight).all():
+            node = int(np.flatnonzero(~np.isfinite(weight))[0])
+            _fail(
+                f"tree['value']: the class counts of node {node} sum beyond the "
+                "float range."
+            )
+        # feature_importances_ and the reports sum gain times node weight
+        if not np.isfinite(np.abs(arrays["gain"] * weight)[internal].sum()):
+            _fail("tree['gain'] times the node weights overflows.")
+        if internal.any():
+            # a row missing the split value is shared by these fractions
+            shares = np.add.reduceat(
+                arrays["branch_weight"][arrays["children"]], ptr[:-1][internal]
+            )
+            bad = np.abs(shares - 1.0) > 1e-6
+            if bad.any():
+                node = int(np.flatnonzero(internal)[np.flatnonzero(bad)[0]])
+                _fail(
+                    f"tree['branch_weight']: the branches of node {node} sum to "
+                    f"{float(shares[bad][0])!r}, not 1."
+                )
+        width = arrays["soft_width"]
+        threshold = arrays["threshold"]
+        band = (width > 0) & internal
+        span = (threshold + width) - (threshold - width)
+        if not np.isfinite(span[band]).all():
+            node = int(np.flatnonzero(band & ~np.isfinite(span))[0])
+            _fail(
+                f"tree['soft_width']: the soft band of node {node} (threshold "
+                f"{threshold[node]!r} +- {width[node]!r}) leaves the float range."
+            )
 
 
 def _decode_proba(doc, n: int, n_classes: int) -> np.ndarray:
@@ -635,24 +697,31 @@ def from_dict(document: dict):
         _fail("fitted must be an object.")
     for key in ("soft_thresholds_", "smoothing_strength_"):
         value = fitted.get(key)
-        if value is not None and (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            _fail(f"fitted[{key!r}] must be a finite non-negative number or null.")
-        setattr(model, key, None if value is None else float(value))
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                value = math.nan  # refused just below
+            elif isinstance(value, int) and abs(value) > 2**53:
+                value = math.inf  # no fitted width or strength is that large
+            value = float(value)
+            if not math.isfinite(value) or value < 0:
+                _fail(f"fitted[{key!r}] must be a finite non-negative number or null.")
+        setattr(model, key, value)
     return model
 
 
-def load_model(path):
+def load_model(path, *, max_bytes=DEFAULT_MAX_BYTES):
     """Read a model written by :func:`save_model`.
 
     Parameters
     ----------
     path : str or path-like
         The JSON file.
+    max_bytes : int, default=2**30
+        Refuse files larger than this (1 GiB: about 7 million nodes of a
+        binary tree; a model takes ~150 bytes per node, plus ~40 per node and
+        class). A file over 1 MiB is read beyond its first MiB only if that
+        holds the ``"entree-model"`` format marker, so large foreign files are
+        refused after a bounded read.
 
     Returns
     -------
@@ -666,7 +735,8 @@ def load_model(path):
         version, or inconsistent (a missing key, a wrong type, arrays whose length
         does not match the node count, a child id not above its parent's, a
         feature or category index out of range, probabilities that do not sum to
-        1, ...). The message starts with the path and names the problem.
+        1, ...), or larger than ``max_bytes``. The message starts with the path
+        and names the problem.
     OSError
         If the file cannot be read.
 
@@ -676,11 +746,28 @@ def load_model(path):
     """
     path = os.fspath(path)
     with open(path, "rb") as file:
-        raw = file.read()
-    if raw[:1] == b"\x80":
-        _fail(
-            f"{path}: a pickle file, not an entree model; entree never loads pickles."
-        )
+        size = os.fstat(file.fileno()).st_size
+        raw = file.read(min(_PREFIX_BYTES, max_bytes + 1))
+        if raw[:1] == b"\x80":
+            _fail(
+                f"{path}: a pickle file, not an entree model; entree never loads "
+                "pickles."
+            )
+        if size > max_bytes:
+            _fail(
+                f"{path}: the file is {size:,} bytes, more than "
+                f"max_bytes={max_bytes:,}; pass a larger max_bytes to load_model "
+                "if it is a model you trust."
+            )
+        if len(raw) == _PREFIX_BYTES:
+            if f'"{FORMAT_NAME}"'.encode() not in raw:
+                _fail(
+                    f"{path}: not an entree model: no {FORMAT_NAME!r} format marker "
+                    "in its first 1 MiB."
+                )
+            raw += file.read(max_bytes + 1 - len(raw))  # bounded: the file may grow
+        if len(raw) > max_bytes:
+            _fail(f"{path}: the file holds more than max_bytes={max_bytes:,} bytes.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -699,6 +786,12 @@ def load_model(path):
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}); the file may be truncated or not a model."
         )
+    except RecursionError:
+        _fail(f"{path}: not an entree model: its JSON is nested too deeply.")
+    except ModelFileError:
+        raise
+    except ValueError as exc:  # e.g. an integer of more digits than Python parses
+        _fail(f"{path}: not valid JSON ({str(exc).splitlines()[0]}).")
     try:
         return from_dict(document)
     except ModelFileError as exc:

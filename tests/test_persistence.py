@@ -22,6 +22,7 @@ from entree._persistence import (
     save_model,
     to_dict,
 )
+from entree.tree._export import export_text
 from entree.tree._inspect import split_report
 
 
@@ -378,3 +379,183 @@ def test_from_dict_errors_name_the_problem(weather_document):
         from_dict("model")
     with pytest.raises(ModelFileError, match="^tree has no 'impurity' key.$"):
         from_dict(_edit(weather_document, lambda d: d["tree"].pop("impurity")))
+
+
+# -- whatever the bytes, only ModelFileError ------------------------------------------
+def test_deeply_nested_json_is_a_model_file_error(tmp_path):
+    path = tmp_path / "nested.json"
+    path.write_text(
+        '{"format": "entree-model", "tree": ' + "[" * 5000 + "]" * 5000 + "}"
+    )
+    with pytest.raises(ModelFileError, match="nested too deeply"):
+        load_model(path)
+
+
+def test_4400_digit_integer_is_a_model_file_error(tmp_path, weather_document):
+    text = json.dumps(weather_document).replace(
+        '"node_count": 8', '"node_count": ' + "9" * 4400, 1
+    )
+    assert "9" * 4400 in text
+    path = tmp_path / "digits.json"
+    path.write_text(text)
+    with pytest.raises(ModelFileError, match="not valid JSON.*digits"):
+        load_model(path)
+
+
+HUGE_INTEGERS = [
+    (lambda d: d["tree"]["feature"].__setitem__(0, 2**70), r"tree\['feature'\]\[0\]"),
+    (lambda d: d["tree"]["children"].__setitem__(0, -(2**64)), r"tree\['children'\]"),
+    (lambda d: d["tree"].update(node_count=2**80), "node_count"),
+    (lambda d: d["tree"]["gain"].__setitem__(0, 10**400), r"tree\['gain'\]\[0\]"),
+    (lambda d: d["node_proba"][0].__setitem__(0, 10**400), r"node_proba\[0\]\[0\]"),
+    (
+        lambda d: d["fitted"].update(soft_thresholds_=10**400),
+        r"fitted\['soft_thresholds_'\]",
+    ),
+    (lambda d: d.update(format_version=-(10**400)), "format_version"),
+    (lambda d: d["params"].update(max_bins=10**400), "params"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), HUGE_INTEGERS)
+def test_integers_beyond_int64_are_model_file_errors(
+    tmp_path, weather_document, change, message
+):
+    path = _write(tmp_path, _edit(weather_document, change))
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def test_large_junk_is_refused_after_a_bounded_read(tmp_path):
+    import tracemalloc
+
+    junk = tmp_path / "junk.json"
+    with open(junk, "w") as file:
+        file.write('{"values": [')
+        file.write("1234567, " * (4 << 20))  # 36 MB of valid-looking JSON
+        file.write("0]}")
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match="not an entree model.*first 1 MiB"):
+            load_model(junk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
+def test_files_above_max_bytes_are_refused(tmp_path, weather_document):
+    path = _write(tmp_path, weather_document)
+    size = path.stat().st_size
+    with pytest.raises(ModelFileError, match=f"{size:,} bytes.*max_bytes=1,000"):
+        load_model(path, max_bytes=1000)
+    assert load_model(path, max_bytes=size).tree_.node_count == 8
+
+
+JUNK = [
+    2**70,
+    -(2**70),
+    10**400,
+    -1,
+    0,
+    1,
+    2,
+    1e308,
+    -1e308,
+    5e-324,
+    0.5,
+    "x",
+    "",
+    None,
+    True,
+    [],
+    {},
+    [1],
+    {"float": "nan"},
+    {"float": "inf"},
+    {"float": "-inf"},
+]
+
+
+def _leaves(node, path=()):
+    """Paths to every scalar and container inside a JSON document."""
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, (*path, i))
+
+
+def _replace(document, path, value):
+    edited = copy.deepcopy(document)
+    target = edited
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return edited
+
+
+@pytest.fixture(scope="module")
+def soft_iris():
+    X, y = load_iris(return_X_y=True)
+    return X, to_dict(C45Classifier(soft_thresholds=0.3).fit(X, y))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_edit_loads_a_working_model_or_raises_model_file_error(
+    tmp_path, weather_document, soft_iris, seed
+):
+    X_iris, iris_document = soft_iris
+    X_weather, _, _ = benchdata.load("weather_nominal")
+    rng = np.random.default_rng(seed)
+    for document, X in ((weather_document, X_weather), (iris_document, X_iris)):
+        paths = [p for p in _leaves(document) if p]
+        for _ in range(150):
+            path = paths[rng.integers(len(paths))]
+            edited = _replace(document, path, JUNK[rng.integers(len(JUNK))])
+            file = tmp_path / "edited.json"
+            file.write_text(json.dumps(edited))
+            try:
+                model = load_model(file)
+            except ModelFileError:
+                continue
+            proba = model.predict_proba(X)
+            assert np.isfinite(proba).all(), path
+            np.testing.assert_allclose(proba.sum(axis=1), 1.0, err_msg=str(path))
+            export_text(model, show_gain=True)
+
+
+def _band_overflow(d):
+    d["tree"]["threshold"][0] = 1.7e308
+    d["tree"]["soft_width"][0] = 1e308
+
+
+def _zero_branch_weights(d):
+    d["tree"]["branch_weight"][1] = 0.0
+    d["tree"]["branch_weight"][2] = 0.0
+
+
+BROKEN_DERIVED = [
+    (_band_overflow, r"soft band of node 0 .*float range"),
+    (_zero_branch_weights, r"branch_weight.*node 0 sum to 0\.0, not 1"),
+    (
+        lambda d: d["tree"]["value"].__setitem__(0, [1e308, 1e308, 1e308]),
+        r"tree\['value'\]: the class counts of node 0 sum beyond",
+    ),
+    (
+        lambda d: d["tree"]["gain"].__setitem__(0, 1e308),
+        r"tree\['gain'\] times the node weights overflows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BROKEN_DERIVED)
+def test_files_that_would_break_predict_or_export_are_refused(
+    tmp_path, soft_iris, change, message
+):
+    X, document = soft_iris
+    edited = _edit(document, change)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(_write(tmp_path, edited))
