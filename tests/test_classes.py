@@ -243,8 +243,8 @@ def test_error_messages():
         C45Classifier(categorical_features=["nope"]).fit(frame[["x"]], y)
     with pytest.raises(ValueError, match="at least one non-zero"):
         C45Classifier().fit(X, y, sample_weight=np.zeros(150))
-    with pytest.raises(ValueError, match="non-numeric values"):
-        C45Classifier().fit(np.array([["a", 1.0]] * 4, dtype=object), [0, 1, 0, 1])
+    with pytest.raises(TypeError, match="'x1' holds non-numeric values"):
+        C45Classifier().fit(np.array([["a", {}]] * 4, dtype=object), [0, 1, 0, 1])
 
 
 def test_categorical_columns_encode_by_value_whatever_their_category_order():

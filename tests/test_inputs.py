@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.ensemble import BaggingClassifier
+from sklearn.model_selection import cross_val_score
 
 from entree import C45Classifier, ID3Classifier
+from entree.datasets import load_penguins
 
 TREE_ARRAYS = (
     "feature",
@@ -55,3 +58,57 @@ def test_rows_of_zero_weight_do_not_shape_the_bins(model):
     )
     without = clone(model).fit(X, y)
     assert_same_model(with_zeros, without, X_all)
+
+
+def penguins_frame():
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    X = X.assign(heavy=X["body_mass_g"] > 4000)  # a bool column too
+    return X, np.asarray(y)
+
+
+@pytest.mark.parametrize("convert", ["to_numpy", "tolist"])
+def test_object_arrays_with_text_columns_fit_like_the_dataframe(convert):
+    X, y = penguins_frame()
+    rows = X.to_numpy() if convert == "to_numpy" else X.to_numpy().tolist()
+    from_frame = C45Classifier(soft_thresholds=0.0).fit(X, y)
+    from_rows = C45Classifier(soft_thresholds=0.0).fit(rows, y)
+    np.testing.assert_array_equal(
+        from_rows._columns.is_nominal, [True, False, False, False, False, True, True]
+    )
+    for mine, theirs in zip(
+        from_rows._columns.categories, from_frame._columns.categories
+    ):
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            assert list(mine) == list(theirs)
+    for name in ("feature", "threshold", "children", "branch_category", "value"):
+        np.testing.assert_array_equal(
+            getattr(from_rows.tree_, name), getattr(from_frame.tree_, name)
+        )
+    np.testing.assert_allclose(
+        from_rows.predict_proba(rows), from_frame.predict_proba(X)
+    )
+
+
+@pytest.mark.parametrize("max_features", [1.0, 0.5])
+def test_bagging_over_a_frame_with_category_columns(max_features):
+    # (without the bool column: sklearn's own check_array in Bagging casts a frame
+    # mixing bool and category columns to float and fails)
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    bagging = BaggingClassifier(
+        C45Classifier(), n_estimators=10, max_features=max_features, random_state=0
+    )
+    assert cross_val_score(bagging, X, y, cv=3).mean() > 0.9
+    proba = bagging.fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_object_array_columns_without_text_stay_numeric():
+    X = np.array([[1, 0.5], [2, np.nan], [3, 1.5], [4, 2.5]] * 5, dtype=object)
+    y = np.array([0, 0, 1, 1] * 5)
+    model = ID3Classifier().fit(X, y)
+    assert not model._columns.is_nominal.any()
+    bad = X.copy()
+    bad[0, 0] = {"not": "a value"}
+    with pytest.raises(TypeError, match="'x0' holds non-numeric values"):
+        ID3Classifier().fit(bad, y)

@@ -26,7 +26,12 @@ from entree._sklearn import (
 )
 from entree.tree._binning import MAX_BINS_LIMIT, fit_bins
 from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO, grow_tree
-from entree.tree._columns import encode_fit, encode_transform, resolve_nominal_mask
+from entree.tree._columns import (
+    as_value_array,
+    encode_fit,
+    encode_transform,
+    resolve_nominal_mask,
+)
 from entree.tree._inspect import InspectionMixin
 from entree.tree._leaf_proba import (
     SMOOTHING_METHODS,
@@ -210,6 +215,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                     "of 1 is required."
                 )
         else:
+            X = as_value_array(X)
             common = dict(
                 reset=reset, dtype=None, ensure_all_finite=False, accept_sparse=False
             )
@@ -251,7 +257,8 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
             Training data. Numeric columns are split by thresholds, nominal columns
-            (pandas category, object, string and bool columns, or those named in
+            (pandas category, object, string and bool columns, columns of object
+            arrays holding text or bools, or those named in
             ``categorical_features``) one branch per category. NaN means missing.
         y : array-like of shape (n_samples,)
             Class labels.
@@ -595,7 +602,9 @@ class C45Classifier(BaseEntropyTree):
         quantiles into this many bins. At most 65535.
     categorical_features : array-like of int, str or bool, default=None
         Columns to treat as nominal (indices, names or a boolean mask). None means
-        pandas category, object, string and bool columns (and text arrays).
+        pandas category, object, string and bool columns, text arrays, and the
+        columns of object arrays (``df.to_numpy()``, rows mixing text and
+        numbers) that hold text or bools.
     class_weight : dict, "balanced" or None, default=None
         Weights multiplied into the sample weights per class (finite, >= 0).
 

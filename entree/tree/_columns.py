@@ -34,15 +34,49 @@ def _is_nominal_dtype(dtype) -> bool:
     )
 
 
+_NOMINAL_KINDS = {"string", "bytes", "boolean", "categorical"}
+
+
+def _holds_text_or_bool(column: np.ndarray) -> bool:
+    """Whether an object column holds a str, bytes or bool value (missing skipped)."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in _NOMINAL_KINDS:
+        return True
+    if kind.startswith("mixed") and kind != "mixed-integer-float":
+        return any(isinstance(v, (str, bytes, bool, np.bool_)) for v in column)
+    return False
+
+
+def as_value_array(X):
+    """A list of rows mixing text and numbers as an object array (values kept).
+
+    ``np.asarray`` would turn every number of such rows into text.
+    """
+    if isinstance(X, (list, tuple)):
+        try:
+            array = np.asarray(X)
+        except ValueError:  # ragged: let the validation report it
+            return X
+        if array.dtype.kind in "US":
+            return np.asarray(X, dtype=object)
+        return array
+    return X
+
+
 def resolve_nominal_mask(X, categorical_features, n_features, feature_names):
     """Boolean mask of nominal columns from dtypes or ``categorical_features``."""
     if categorical_features is None:
         if isinstance(X, pd.DataFrame):
             return np.array([_is_nominal_dtype(dt) for dt in X.dtypes], dtype=bool)
         if getattr(X, "dtype", None) is not None and X.dtype.kind in "USb":
-            # text or bool arrays can only be nominal; object arrays are numeric
-            # unless named in categorical_features (like sklearn's encoders)
+            # text or bool arrays can only be nominal
             return np.ones(n_features, dtype=bool)
+        if getattr(X, "dtype", None) is not None and X.dtype.kind == "O":
+            # an object array (df.to_numpy(), what meta-estimators pass on): a
+            # column holding text or bools is nominal, as in the DataFrame
+            return np.array(
+                [_holds_text_or_bool(X[:, j]) for j in range(n_features)], dtype=bool
+            )
         return np.zeros(n_features, dtype=bool)
     spec = np.asarray(categorical_features)
     if spec.dtype == bool:
