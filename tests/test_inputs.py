@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.ensemble import BaggingClassifier
 from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 
 from entree import C45Classifier, ID3Classifier
 from entree.datasets import load_penguins
@@ -112,3 +115,50 @@ def test_object_array_columns_without_text_stay_numeric():
     bad[0, 0] = {"not": "a value"}
     with pytest.raises(TypeError, match="'x0' holds non-numeric values"):
         ID3Classifier().fit(bad, y)
+
+
+def _with_explicit_zeros(dense, container):
+    """A sparse matrix of ``dense`` that also stores about half of its zeros."""
+    stored = (dense != 0) | (np.random.default_rng(0).random(dense.shape) < 0.5)
+    rows, cols = np.nonzero(stored)
+    matrix = container(
+        sparse.coo_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
+    )
+    assert (matrix.data == 0).any() and matrix.nnz < dense.size
+    return matrix
+
+
+@pytest.mark.parametrize(
+    "container", [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array]
+)
+def test_sparse_input_equals_dense_and_zeros_are_values(container):
+    X, y = make_classification(400, n_features=6, random_state=0)
+    X[np.abs(X) < 0.7] = 0.0  # about half the entries are zeros
+    X_sparse = _with_explicit_zeros(X, container)
+    dense = C45Classifier().fit(X, y)
+    from_sparse = C45Classifier().fit(X_sparse, y)
+    assert_same_model(from_sparse, dense, X)
+    np.testing.assert_array_equal(
+        from_sparse.predict_proba(X_sparse), dense.predict_proba(X)
+    )
+    # zeros are values: a row of zeros goes down one path, as in the dense tree
+    zeros = sparse.csr_matrix((1, 6))
+    np.testing.assert_array_equal(
+        from_sparse.apply(zeros), dense.apply(np.zeros((1, 6)))
+    )
+
+
+def test_one_hot_encoder_sparse_output_in_a_pipeline():
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    nominal = X[["island", "sex"]].astype(object)
+    sparse_pipe = make_pipeline(OneHotEncoder(), C45Classifier(soft_thresholds=0.0))
+    dense_pipe = make_pipeline(
+        OneHotEncoder(sparse_output=False), C45Classifier(soft_thresholds=0.0)
+    )
+    sparse_pipe.fit(nominal, y)
+    assert sparse.issparse(sparse_pipe[0].transform(nominal))
+    dense_pipe.fit(nominal, y)
+    np.testing.assert_array_equal(
+        sparse_pipe.predict_proba(nominal), dense_pipe.predict_proba(nominal)
+    )
+    assert sparse_pipe.score(nominal, y) > 0.7
