@@ -4,6 +4,7 @@ pipelines."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.base import clone
@@ -162,3 +163,53 @@ def test_one_hot_encoder_sparse_output_in_a_pipeline():
         sparse_pipe.predict_proba(nominal), dense_pipe.predict_proba(nominal)
     )
     assert sparse_pipe.score(nominal, y) > 0.7
+
+
+def test_polars_frames_are_nominal_like_pandas():
+    pl = pytest.importorskip("polars")
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    island = X["island"].astype(object).where(X["island"].notna(), None)
+    sex = X["sex"].astype(object).where(X["sex"].notna(), None)
+    mass = X["body_mass_g"]
+    frame = pl.DataFrame(
+        {
+            "island": pl.Series(island.tolist(), dtype=pl.String),
+            "sex": pl.Series(sex.tolist(), dtype=pl.Categorical),
+            "size": pl.Series(
+                np.where(mass > 4500, "big", "small").tolist(),
+                dtype=pl.Enum(["small", "big"]),
+            ),
+            "heavy": pl.Series((mass > 4000).tolist(), dtype=pl.Boolean),
+            "flipper": pl.Series(
+                [None if np.isnan(v) else int(v) for v in X["flipper_length_mm"]],
+                dtype=pl.Int64,
+            ),
+            "bill": pl.Series(X["bill_length_mm"].tolist(), dtype=pl.Float64),
+        }
+    )
+    as_pandas = pd.DataFrame(
+        {
+            "island": island,
+            "sex": sex,
+            "size": pd.Categorical(
+                np.where(mass > 4500, "big", "small"), categories=["small", "big"]
+            ),
+            "heavy": (mass > 4000).to_numpy(),
+            "flipper": X["flipper_length_mm"].to_numpy(),
+            "bill": X["bill_length_mm"].to_numpy(),
+        }
+    )
+    from_polars = C45Classifier().fit(frame, y)
+    from_pandas = C45Classifier().fit(as_pandas, y)
+    np.testing.assert_array_equal(
+        from_polars._columns.is_nominal, [True, True, True, True, False, False]
+    )
+    assert list(from_polars.feature_names_in_) == list(frame.columns)
+    for mine, theirs in zip(
+        from_polars._columns.categories, from_pandas._columns.categories
+    ):
+        assert (mine is None and theirs is None) or list(mine) == list(theirs)
+    assert_same_model(from_polars, from_pandas, as_pandas)
+    np.testing.assert_array_equal(
+        from_polars.predict_proba(frame), from_pandas.predict_proba(as_pandas)
+    )

@@ -31,6 +31,7 @@ from entree.tree._columns import (
     as_value_array,
     encode_fit,
     encode_transform,
+    from_polars,
     resolve_nominal_mask,
 )
 from entree.tree._inspect import InspectionMixin
@@ -201,6 +202,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         Returns (X_encoded, y) where nominal columns hold category codes and a missing
         value or an unseen category is NaN.
         """
+        X = from_polars(X)
         if isinstance(X, pd.DataFrame):
             if y is not None:
                 X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)

@@ -47,6 +47,40 @@ def _holds_text_or_bool(column: np.ndarray) -> bool:
     return False
 
 
+def _is_polars_frame(X) -> bool:
+    kind = type(X)
+    return kind.__module__.split(".")[0] == "polars" and kind.__name__ == "DataFrame"
+
+
+def from_polars(X):
+    """A polars DataFrame as the pandas DataFrame entree reads (other X as given).
+
+    String, Categorical and Boolean columns become object columns (nominal, as
+    pandas' are), Enum columns pandas categoricals with the Enum's categories,
+    numeric columns floats with NaN for null. Column by column, without pyarrow.
+    """
+    if not _is_polars_frame(X):
+        return X
+    import polars as pl
+
+    columns = {}
+    for name, series in zip(X.columns, X.get_columns()):
+        dtype = series.dtype
+        if isinstance(dtype, pl.Enum):
+            values = series.cast(pl.String).to_numpy()
+            columns[name] = pd.Categorical(
+                values, categories=dtype.categories.to_list()
+            )
+        elif dtype in (pl.String, pl.Categorical, pl.Boolean):
+            values = series.cast(pl.String) if dtype == pl.Categorical else series
+            columns[name] = np.asarray(values.to_numpy(), dtype=object)
+        elif dtype.is_numeric():
+            columns[name] = series.cast(pl.Float64).to_numpy()
+        else:  # dates, lists, ...: refused by name in the usual place
+            columns[name] = series.to_numpy()
+    return pd.DataFrame(columns)
+
+
 def as_value_array(X):
     """A list of rows mixing text and numbers as an object array (values kept).
 
