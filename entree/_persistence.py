@@ -181,10 +181,7 @@ def to_dict(model) -> dict:
     from entree import __version__
 
     if not isinstance(model, BaseEntropyTree):
-        raise TypeError(
-            "to_dict expects a C45Classifier or ID3Classifier; got "
-            f"{type(model).__name__}."
-        )
+        raise TypeError(_unsupported_model_message(model))
     check_is_fitted(model)
     name = type(model).__name__
     if name not in _ESTIMATORS:
@@ -236,6 +233,25 @@ def to_dict(model) -> dict:
     }
 
 
+def _unsupported_model_message(model) -> str:
+    """Why ``model`` cannot be saved, and what to do instead."""
+    name = type(model).__name__
+    message = (
+        "An entree-model file saves a fitted C45Classifier or ID3Classifier, not "
+        f"a {name}"
+    )
+    steps = getattr(model, "steps", None)
+    if isinstance(steps, list) and steps and isinstance(steps[-1][1], BaseEntropyTree):
+        before = ", ".join(type(step).__name__ for _, step in steps[:-1]) or "none"
+        return (
+            f"{message}: its other steps ({before}) cannot be written as JSON. Save "
+            "the tree alone with save_model(pipeline[-1], path) (it predicts from "
+            "the columns those steps output) and rebuild the steps in code, or "
+            "persist the whole pipeline with joblib or skops."
+        )
+    return f"{message}."
+
+
 def _fitted_number(model, name):
     value = getattr(model, name, None)
     return None if value is None else float(value)
@@ -250,6 +266,13 @@ def save_model(model, path) -> None:
         A fitted entropy tree.
     path : str or path-like
         File to write (overwritten if it exists).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a C45Classifier or ID3Classifier. A Pipeline ending
+        in one is not saved (its other steps are not JSON); the message says to
+        save ``pipeline[-1]`` and rebuild the steps, or to use joblib or skops.
 
     See Also
     --------

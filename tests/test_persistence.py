@@ -167,7 +167,9 @@ def test_to_dict_from_dict_without_a_file():
 def test_save_needs_a_fitted_entree_model(tmp_path):
     with pytest.raises(NotFittedError):
         save_model(C45Classifier(), tmp_path / "m.json")
-    with pytest.raises(TypeError, match="expects a C45Classifier or ID3Classifier"):
+    with pytest.raises(
+        TypeError, match="saves a fitted C45Classifier or ID3Classifier, not a object"
+    ):
         save_model(object(), tmp_path / "m.json")
 
 
@@ -559,3 +561,26 @@ def test_files_that_would_break_predict_or_export_are_refused(
     edited = _edit(document, change)
     with pytest.raises(ModelFileError, match=message):
         load_model(_write(tmp_path, edited))
+
+
+def test_saving_a_pipeline_says_what_is_supported(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    X, y = load_iris(return_X_y=True)
+    pipeline = make_pipeline(OneHotEncoder(handle_unknown="ignore"), C45Classifier())
+    pipeline.fit(X, y)
+    path = tmp_path / "pipeline.json"
+    message = (
+        r"saves a fitted C45Classifier or ID3Classifier, not a Pipeline.*"
+        r"OneHotEncoder.*pipeline\[-1\]"
+    )
+    with pytest.raises(TypeError, match=message):
+        save_model(pipeline, path)
+    assert not path.exists()
+    save_model(pipeline[-1], path)  # the tree alone, on the encoded columns
+    loaded = load_model(path)
+    encoded = pipeline[0].transform(X)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(encoded), pipeline.predict_proba(X)
+    )
