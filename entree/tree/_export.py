@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from entree.tree._inspect import (
-    branch_condition,
+    branch_conditions,
     class_names_of,
     feature_names_of,
     format_number,
@@ -37,14 +37,12 @@ def _format_weight(weight: float, decimals: int) -> str:
     return f"{weight:.{decimals}f}"
 
 
-def _leaf_class(model, node: int) -> int:
-    return int(np.argmax(model._node_proba[node]))
-
-
-def _split_stats(model, node: int, decimals: int) -> str:
+def _split_stats(model, node: int, decimals: int, weighted=None) -> str:
     tree = model.tree_
+    if weighted is None:
+        weighted = tree.weighted_n_node_samples
     return (
-        f"n={_format_weight(tree.weighted_n_node_samples[node], decimals)}, "
+        f"n={_format_weight(weighted[node], decimals)}, "
         f"entropy {tree.impurity[node]:.{decimals}f}, "
         f"gain {tree.gain[node]:.{decimals}f}, "
         f"split info {tree.split_info[node]:.{decimals}f}, "
@@ -52,11 +50,17 @@ def _split_stats(model, node: int, decimals: int) -> str:
     )
 
 
-def _subtree_depth(model, node: int) -> int:
-    tree = model.tree_
-    if tree.feature[node] == TREE_LEAF:
-        return 0
-    return 1 + max(_subtree_depth(model, int(c)) for c in tree.children_of(node))
+def _subtree_heights(tree) -> np.ndarray:
+    """Depth of the subtree under each node (0 at a leaf), one level at a time."""
+    height = np.zeros(tree.node_count, dtype=np.int64)
+    depth = tree.depth
+    parent = tree.parent
+    order = np.argsort(depth, kind="stable")
+    bounds = np.searchsorted(depth[order], np.arange(tree.max_depth + 2))
+    for level in range(tree.max_depth, 0, -1):
+        nodes = order[bounds[level] : bounds[level + 1]]
+        np.maximum.at(height, parent[nodes], height[nodes] + 1)
+    return height
 
 
 def export_text(
@@ -154,59 +158,78 @@ def export_text(
     tree = model.tree_
     names = feature_names_of(model, feature_names)
     classes = class_names_of(model, class_names)
+    conditions = branch_conditions(model, decimals)
+    parent = tree.parent
+    weighted = tree.weighted_n_node_samples
+    best_class = np.argmax(model._node_proba, axis=1)
+    heights = None
     lines: list[str] = []
-
-    def emit(node: int, depth: int) -> None:
+    stack = [(0, 0)]  # (node, depth), popped in depth-first order
+    while stack:
+        node, depth = stack.pop()
+        if node > 0:  # the branch into the node, at the parent's indent
+            condition = conditions[node]
+            if condition.startswith("> "):
+                condition = ">  " + condition[2:]  # align with "<= "
+            name = names[tree.feature[parent[node]]]
+            lines.append(f"{'|   ' * (depth - 1)}|--- {name} {condition}")
         indent = "|   " * depth
         feature = int(tree.feature[node])
         if feature == TREE_LEAF:
-            best = _leaf_class(model, node)
-            n = _format_weight(tree.weighted_n_node_samples[node], decimals)
+            best = best_class[node]
+            n = _format_weight(weighted[node], decimals)
             p = format_number(model._node_proba[node, best], decimals)
             lines.append(f"{indent}|--- class: {classes[best]} (n={n}, p={p})")
-            return
+            continue
         if max_depth is not None and depth >= max_depth:
-            lines.append(
-                f"{indent}|--- truncated branch of depth {_subtree_depth(model, node)}"
-            )
-            return
+            if heights is None:
+                heights = _subtree_heights(tree)
+            lines.append(f"{indent}|--- truncated branch of depth {heights[node]}")
+            continue
         if show_gain:
             lines.append(
-                f"{indent}{names[feature]}: {_split_stats(model, node, decimals)}"
+                f"{indent}{names[feature]}: "
+                f"{_split_stats(model, node, decimals, weighted)}"
             )
-        for child in tree.children_of(node):
-            condition = branch_condition(model, int(child), decimals)
-            if condition.startswith("> "):
-                condition = ">  " + condition[2:]  # align with "<= "
-            lines.append(f"{indent}|--- {names[feature]} {condition}")
-            emit(int(child), depth + 1)
-
-    emit(0, 0)
+        stack.extend((int(child), depth + 1) for child in tree.children_of(node)[::-1])
     return "\n".join(lines)
 
 
-def _node_lines(model, node, names, classes, show_gain, decimals) -> list[str]:
+def _node_lines(model, names, classes, show_gain, decimals) -> list[list[str]]:
+    """The lines of text in every node's box, in node order (one pass)."""
     tree = model.tree_
-    feature = int(tree.feature[node])
-    counts = ", ".join(_format_weight(v, decimals) for v in tree.value[node])
-    n = _format_weight(tree.weighted_n_node_samples[node], decimals)
-    if feature == TREE_LEAF:
-        best = _leaf_class(model, node)
-        return [
-            f"class = {classes[best]}",
-            f"p = {format_number(model._node_proba[node, best], decimals)}",
-            f"n = {n}",
-            f"counts = [{counts}]",
-        ]
-    lines = [names[feature]]
-    if show_gain:
-        lines += [
-            f"entropy = {tree.impurity[node]:.{decimals}f} bits",
-            f"gain = {tree.gain[node]:.{decimals}f}",
-            f"gain ratio = {tree.gain_ratio[node]:.{decimals}f}",
-        ]
-    lines += [f"n = {n}", f"counts = [{counts}]"]
-    return lines
+    proba = np.asarray(model._node_proba)
+    best_class = np.argmax(proba, axis=1).tolist()
+    best_proba = proba[np.arange(tree.node_count), best_class].tolist()
+    weighted = tree.weighted_n_node_samples.tolist()
+    value = tree.value.tolist()
+    impurity, gain = tree.impurity.tolist(), tree.gain.tolist()
+    gain_ratio = tree.gain_ratio.tolist()
+    boxes = []
+    for node, feature in enumerate(tree.feature.tolist()):
+        counts = ", ".join(_format_weight(v, decimals) for v in value[node])
+        n = _format_weight(weighted[node], decimals)
+        if feature == TREE_LEAF:
+            best = best_class[node]
+            boxes.append(
+                [
+                    f"class = {classes[best]}",
+                    f"p = {format_number(best_proba[node], decimals)}",
+                    f"n = {n}",
+                    f"counts = [{counts}]",
+                ]
+            )
+            continue
+        lines = [names[feature]]
+        if show_gain:
+            lines += [
+                f"entropy = {impurity[node]:.{decimals}f} bits",
+                f"gain = {gain[node]:.{decimals}f}",
+                f"gain ratio = {gain_ratio[node]:.{decimals}f}",
+            ]
+        lines += [f"n = {n}", f"counts = [{counts}]"]
+        boxes.append(lines)
+    return boxes
 
 
 def _dot_quote(text: str) -> str:
@@ -274,17 +297,18 @@ def export_graphviz(
         'fontname="helvetica"] ;',
         'edge [fontname="helvetica"] ;',
     ]
+    conditions = branch_conditions(model, decimals)
+    parent_of = tree.parent.tolist()
+    boxes = _node_lines(model, names, classes, show_gain, decimals)
+    is_leaf = tree.is_leaf.tolist()
     # parents precede children, so every edge follows both of its nodes
     for node in range(tree.node_count):
-        label = _dot_quote(
-            "\n".join(_node_lines(model, node, names, classes, show_gain, decimals))
-        )
-        fill = ', fillcolor="gray92"' if tree.feature[node] == TREE_LEAF else ""
+        label = _dot_quote("\n".join(boxes[node]))
+        fill = ', fillcolor="gray92"' if is_leaf[node] else ""
         out.append(f"{node} [label={label}{fill}] ;")
-        parent = int(tree.parent[node])
+        parent = parent_of[node]
         if parent >= 0:
-            condition = branch_condition(model, node, decimals)
-            out.append(f"{parent} -> {node} [label={_dot_quote(condition)}] ;")
+            out.append(f"{parent} -> {node} [label={_dot_quote(conditions[node])}] ;")
     out.append("}")
     return "\n".join(out)
 
@@ -380,8 +404,11 @@ def plot_tree(
     x, y = _layout(tree)
     box_split = dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="black")
     box_leaf = dict(boxstyle="round,pad=0.4", facecolor="0.92", edgecolor="black")
+    conditions = branch_conditions(model, decimals)
+    boxes = _node_lines(model, names, classes, show_gain, decimals)
+    parent_of = tree.parent
     for node in range(tree.node_count):
-        parent = int(tree.parent[node])
+        parent = int(parent_of[node])
         if parent >= 0:
             ax.plot(
                 [x[parent], x[node]],
@@ -393,7 +420,7 @@ def plot_tree(
             ax.text(
                 (x[parent] + x[node]) / 2.0,
                 (y[parent] + y[node]) / 2.0,
-                branch_condition(model, node, decimals),
+                conditions[node],
                 ha="center",
                 va="center",
                 fontsize=fontsize,
@@ -404,7 +431,7 @@ def plot_tree(
         ax.text(
             x[node],
             y[node],
-            "\n".join(_node_lines(model, node, names, classes, show_gain, decimals)),
+            "\n".join(boxes[node]),
             ha="center",
             va="center",
             fontsize=fontsize,

@@ -141,6 +141,18 @@ class Tree:
         )
 
     # -- structure -------------------------------------------------------------------
+    # Derived arrays are computed once, vectorised, and kept while the arrays they
+    # come from are the same objects (assigning a new array recomputes them). The
+    # node arrays are not meant to be changed in place.
+    def _derived(self, name: str, sources: tuple, compute):
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        entry = cache.get(name)
+        if entry is not None and all(a is b for a, b in zip(entry[0], sources)):
+            return entry[1]
+        result = compute()
+        cache[name] = (sources, result)
+        return result
+
     @property
     def node_count(self) -> int:
         return int(self.feature.shape[0])
@@ -151,11 +163,16 @@ class Tree:
 
     @property
     def weighted_n_node_samples(self) -> np.ndarray:
-        return self.value.sum(axis=1)
+        """Total training weight at each node (the row sums of ``value``)."""
+        return self._derived(
+            "weighted_n_node_samples", (self.value,), lambda: self.value.sum(axis=1)
+        )
 
     @property
     def is_leaf(self) -> np.ndarray:
-        return self.feature == TREE_LEAF
+        return self._derived(
+            "is_leaf", (self.feature,), lambda: self.feature == TREE_LEAF
+        )
 
     @property
     def n_leaves(self) -> int:
@@ -164,20 +181,42 @@ class Tree:
     def children_of(self, node: int) -> np.ndarray:
         return self.children[self.children_ptr[node] : self.children_ptr[node + 1]]
 
-    @property
-    def parent(self) -> np.ndarray:
+    def _children_of_nodes(self, nodes: np.ndarray) -> np.ndarray:
+        """Children of every node in ``nodes``, grouped by node, in one array."""
+        start = self.children_ptr[nodes]
+        count = self.children_ptr[nodes + 1] - start
+        offset = np.repeat(start - np.cumsum(count) + count, count)
+        return self.children[offset + np.arange(offset.shape[0])]
+
+    def _compute_parent(self) -> np.ndarray:
         parent = np.full(self.node_count, -1, dtype=np.int64)
         counts = np.diff(self.children_ptr)
         parent[self.children] = np.repeat(np.arange(self.node_count), counts)
         return parent
 
     @property
-    def depth(self) -> np.ndarray:
+    def parent(self) -> np.ndarray:
+        """Parent of each node; -1 at the root."""
+        return self._derived(
+            "parent", (self.children_ptr, self.children), self._compute_parent
+        )
+
+    def _compute_depth(self) -> np.ndarray:
         depth = np.zeros(self.node_count, dtype=np.int64)
-        parent = self.parent
-        for node in range(1, self.node_count):  # parents precede children
-            depth[node] = depth[parent[node]] + 1
+        level = np.zeros(min(self.node_count, 1), dtype=np.int64)
+        d = 0
+        while level.shape[0]:  # one vectorised step per level
+            level = self._children_of_nodes(level)
+            d += 1
+            depth[level] = d
         return depth
+
+    @property
+    def depth(self) -> np.ndarray:
+        """Depth of each node (the root is 0)."""
+        return self._derived(
+            "depth", (self.children_ptr, self.children), self._compute_depth
+        )
 
     @property
     def max_depth(self) -> int:
