@@ -21,6 +21,7 @@ from entree import (
 )
 from entree._persistence import from_dict, to_dict
 from entree.tree import Tree
+from entree.tree._tree import NODE_ARRAYS
 
 N_LEVELS = 1100
 
@@ -171,3 +172,16 @@ def test_derived_arrays_are_computed_once_and_follow_replaced_arrays():
     tree.children = np.array([], dtype=np.int64)
     np.testing.assert_array_equal(tree.parent, [-1])
     np.testing.assert_array_equal(tree.depth, [0])
+
+
+def test_derived_arrays_stay_out_of_pickles(chain):
+    import pickle
+
+    model, X, *_ = chain
+    tree = model.tree_
+    parent = tree.parent.copy()
+    bare = len(pickle.dumps(Tree(**{k: getattr(tree, k) for k in NODE_ARRAYS})))
+    assert len(pickle.dumps(tree)) == bare
+    copy = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(copy.tree_.parent, parent)
+    np.testing.assert_array_equal(copy.predict_proba(X), model.predict_proba(X))

@@ -171,6 +171,13 @@ class Tree:
     # Derived arrays are computed once, vectorised, and kept while the arrays they
     # come from are the same objects (assigning a new array recomputes them). The
     # node arrays are not meant to be changed in place.
+    def __getstate__(self):
+        # derived arrays are recomputed on demand: keep them out of pickles
+        state = self.__dict__.copy()
+        state.pop("_derived_cache", None)
+        state.pop("_nav_cache", None)
+        return state
+
     def _derived(self, name: str, sources: tuple, compute):
         cache = self.__dict__.setdefault("_derived_cache", {})
         entry = cache.get(name)
