@@ -352,12 +352,14 @@ class Tree:
         key_order = np.argsort(keys, kind="stable")
         keys, nominal_child = keys[key_order], nominal_child[key_order]
 
-        visited_rows, visited_nodes = [], []
+        # (row, node) visits, level by level; a level may list a row several times
+        # once a row has been split (missing value, unseen category, soft band)
+        visited = []
+        split = False
         rows = np.arange(n_samples, dtype=np.int64)
         nodes = np.zeros(n_samples, dtype=np.int64)
         while rows.shape[0]:
-            visited_rows.append(rows)
-            visited_nodes.append(nodes)
+            visited.append((rows, nodes, split))
             moving = self.feature[nodes] != TREE_LEAF
             rows, nodes = rows[moving], nodes[moving]
             feature = self.feature[nodes]
@@ -371,20 +373,23 @@ class Tree:
             low = self.threshold[v] - self.soft_width[v]
             high = self.threshold[v] + self.soft_width[v]
             xv = x[numeric]
-            goes_left = xv < high  # some share goes left (all of it when <= low)
-            goes_left[xv <= low] = True
-            goes_right = xv > low
-            band = goes_left & goes_right
+            left, right = children[ptr[v]], children[ptr[v] + 1]
+            band = (xv > low) & (xv < high)  # shared, unless the share is 0 or 1
+            goes_left = xv <= low
             if band.any():  # the smoothstep's share (soft_left_share), vectorised
                 t = (xv[band] - low[band]) / (high[band] - low[band])
                 share = 1.0 - t * t * (3.0 - 2.0 * t)
-                goes_left[band] = share > 0.0
-                goes_right[band] = share < 1.0
-            next_rows += [rows[numeric[goes_left]], rows[numeric[goes_right]]]
-            next_nodes += [
-                children[ptr[v[goes_left]]],
-                children[ptr[v[goes_right]] + 1],
-            ]
+                both = band.copy()
+                both[band] = (share > 0.0) & (share < 1.0)
+                goes_left[band] = share >= 1.0
+                one = ~both
+                next_rows += [rows[numeric[both]], rows[numeric[both]]]
+                next_nodes += [left[both], right[both]]
+                split = split or bool(both.any())
+            else:
+                one = slice(None)
+            next_rows.append(rows[numeric[one]])
+            next_nodes.append(np.where(goes_left[one], left[one], right[one]))
 
             coded = np.flatnonzero(known & nominal)
             code = x[coded]
@@ -397,19 +402,40 @@ class Tree:
             next_nodes.append(nominal_child[at[found]])
 
             spread = np.concatenate([np.flatnonzero(~known), coded[~found]])
-            count = ptr[nodes[spread] + 1] - ptr[nodes[spread]]
-            next_rows.append(np.repeat(rows[spread], count))
-            next_nodes.append(self._children_of_nodes(nodes[spread]))
+            if spread.shape[0]:
+                count = ptr[nodes[spread] + 1] - ptr[nodes[spread]]
+                next_rows.append(np.repeat(rows[spread], count))
+                next_nodes.append(self._children_of_nodes(nodes[spread]))
+                split = True
 
             rows = np.concatenate(next_rows)
             nodes = np.concatenate(next_nodes)
-        rows = np.concatenate(visited_rows)
-        nodes = np.concatenate(visited_nodes)
-        order = np.lexsort((nodes, rows))
+
+        # CSR without a global sort: each row's visits in level order
+        n_visits = np.bincount(
+            np.concatenate([rows for rows, _, _ in visited]), minlength=n_samples
+        )
         indptr = np.zeros(n_samples + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_samples), out=indptr[1:])
+        np.cumsum(n_visits, out=indptr[1:])
+        indices = np.empty(indptr[-1], dtype=np.int64)
+        fill = indptr[:-1].copy()
+        for rows, nodes, repeats in visited:
+            if not repeats:
+                indices[fill[rows]] = nodes
+                fill[rows] += 1
+                continue
+            order = np.argsort(rows, kind="stable")
+            rows, nodes = rows[order], nodes[order]
+            first = np.ones(rows.shape[0], dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            start = np.flatnonzero(first)
+            rank = np.arange(rows.shape[0]) - np.repeat(
+                start, np.diff(np.append(start, rows.shape[0]))
+            )
+            indices[fill[rows] + rank] = nodes
+            fill[rows[start]] += np.diff(np.append(start, rows.shape[0]))
         return csr_matrix(
-            (np.ones(order.shape[0], dtype=np.intp), nodes[order], indptr),
+            (np.ones(indices.shape[0], dtype=np.intp), indices, indptr),
             shape=(n_samples, self.node_count),
         )
 
