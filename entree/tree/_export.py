@@ -39,6 +39,16 @@ def _format_weight(weight: float, decimals: int) -> str:
     return f"{weight:.{decimals}f}"
 
 
+def _weight_texts(weights: np.ndarray, decimals: int) -> list:
+    """:func:`_format_weight` of every entry (nested lists for a matrix)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    whole = weights == np.round(weights)
+    texts = np.empty(weights.shape, dtype=object)
+    texts[whole] = [str(int(w)) for w in weights[whole].tolist()]
+    texts[~whole] = [f"{w:.{decimals}f}" for w in weights[~whole].tolist()]
+    return texts.tolist()
+
+
 def _split_stats(model, node: int, decimals: int, weighted=None) -> str:
     tree = model.tree_
     if weighted is None:
@@ -203,14 +213,14 @@ def _node_lines(model, names, classes, show_gain, decimals) -> list[list[str]]:
     proba = np.asarray(model._node_proba)
     best_class = np.argmax(proba, axis=1).tolist()
     best_proba = proba[np.arange(tree.node_count), best_class].tolist()
-    weighted = tree.weighted_n_node_samples.tolist()
-    value = tree.value.tolist()
+    weighted = _weight_texts(tree.weighted_n_node_samples, decimals)
+    value = _weight_texts(tree.value, decimals)
     impurity, gain = tree.impurity.tolist(), tree.gain.tolist()
     gain_ratio = tree.gain_ratio.tolist()
     boxes = []
     for node, feature in enumerate(tree.feature.tolist()):
-        counts = ", ".join(_format_weight(v, decimals) for v in value[node])
-        n = _format_weight(weighted[node], decimals)
+        counts = ", ".join(value[node])
+        n = weighted[node]
         if feature == TREE_LEAF:
             best = best_class[node]
             boxes.append(
