@@ -189,12 +189,118 @@ def test_plot_tree_draws_a_box_per_node_and_a_label_per_edge(weather_model):
         assert returned is ax
         n = weather_model.tree_.node_count
         assert len(ax.texts) == 2 * n - 1
-        assert len(ax.lines) == n - 1
+        (edges,) = ax.collections
+        assert len(edges.get_segments()) == n - 1
         texts = [t.get_text() for t in ax.texts]
         assert texts[0].startswith("outlook\nentropy = 0.940 bits\ngain = 0.247")
         assert "= overcast" in texts
     finally:
         plt.close(fig)
+
+
+def _text_boxes(fig, ax):
+    """Window extents of every text's box (its bbox patch), after a draw."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts]
+
+
+def _overlapping_pairs(boxes):
+    pairs = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if (
+                a.x0 < b.x1 - 0.5
+                and b.x0 < a.x1 - 0.5
+                and a.y0 < b.y1 - 0.5
+                and b.y0 < a.y1 - 0.5
+            ):
+                pairs.append((i, j))
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def readable_trees():
+    from entree.datasets import load_penguins, load_vote
+
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    penguins = C45Classifier().fit(X, y)
+    X, y = load_vote(return_X_y=True, as_frame=True)
+    vote = C45Classifier(pruning=None).fit(X, y)
+    assert penguins.get_n_leaves() == 9
+    assert 30 <= vote.get_n_leaves() <= 40
+    return {"penguins": penguins, "vote": vote}
+
+
+@pytest.mark.parametrize("name", ["penguins", "vote"])
+def test_plot_tree_default_size_is_readable(readable_trees, name):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = readable_trees[name]
+    ax = plot_tree(model)
+    fig = ax.figure
+    try:
+        boxes = _text_boxes(fig, ax)
+        assert _overlapping_pairs(boxes) == []
+        canvas = fig.bbox
+        for box, text in zip(boxes, ax.texts):  # nothing cut at the edges
+            assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1, text.get_text()
+            assert canvas.y0 <= box.y0 and box.y1 <= canvas.y1, text.get_text()
+        assert min(t.get_fontsize() for t in ax.texts) >= 8
+        # the figure grows with the tree
+        width, height = fig.get_size_inches()
+        assert width >= 1.0 * model.get_n_leaves()
+        assert height >= 1.0 * (model.get_depth() + 1)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["penguins", "vote"])
+def test_plot_tree_fits_the_axes_it_is_given(readable_trees, name):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # room for about 2-point text
+    fig, ax = plt.subplots(figsize=(6.4, 4.8) if name == "penguins" else (20, 8))
+    try:
+        plot_tree(readable_trees[name], ax=ax)
+        boxes = _text_boxes(fig, ax)
+        assert _overlapping_pairs(boxes) == []
+        area = ax.get_window_extent()
+        for box in boxes:
+            assert area.x0 - 1 <= box.x0 and box.x1 <= area.x1 + 1
+            assert area.y0 - 1 <= box.y0 and box.y1 <= area.y1 + 1
+        # an explicit size is kept, with a warning when the boxes cannot fit
+        with pytest.warns(UserWarning, match="boxes will overlap"):
+            plot_tree(readable_trees[name], ax=ax, fontsize=5)
+        assert {t.get_fontsize() for t in ax.texts[len(boxes) :]} == {5}
+    finally:
+        plt.close(fig)
+
+
+def test_plot_tree_warns_when_the_axes_are_too_small(readable_trees):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    try:
+        with pytest.warns(UserWarning, match="boxes will overlap"):
+            plot_tree(readable_trees["vote"], ax=ax)
+        assert {t.get_fontsize() for t in ax.texts} == {1.0}
+    finally:
+        plt.close(fig)
+
+
+def test_plot_tree_bad_fontsize(weather_model):
+    pytest.importorskip("matplotlib")
+    for bad in (0, -1.0, "big", True):
+        with pytest.raises(ValueError, match="fontsize must be None or a positive"):
+            plot_tree(weather_model, fontsize=bad)
 
 
 def test_plot_tree_without_matplotlib_says_how_to_install(weather_model, monkeypatch):

@@ -512,6 +512,26 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         X_encoded = self._encoded(X)
         return self.tree_.apply(X_encoded, self._columns.is_nominal)
 
+    def decision_path(self, X):
+        """Indicator of the nodes each row of X passes through (sklearn's contract).
+
+        A row whose value is missing at a split (or a category the split never
+        saw), or lies inside a soft band, goes down several branches: every node
+        it reaches is marked, so it can mark several leaves.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Input data with the columns seen in fit.
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, node_count)
+            CSR matrix with a 1 at (i, v) when row i reaches node v.
+        """
+        X_encoded = self._encoded(X)
+        return self.tree_.decision_path(X_encoded, self._columns.is_nominal)
+
     def get_depth(self) -> int:
         """Depth of the tree (the root alone has depth 0)."""
         check_is_fitted(self)

@@ -96,9 +96,50 @@ def branch_condition(model, child: int, decimals: int | None = None) -> str:
         category = model._columns.categories[feature][tree.branch_category[child]]
         return f"= {category}"
     threshold = format_number(tree.threshold[parent], decimals)
-    if child == tree.children_of(parent)[0]:
+    if child == tree.children[tree.children_ptr[parent]]:
         return f"<= {threshold}"
     return f"> {threshold}"
+
+
+def branch_conditions(model, decimals: int | None = None) -> list[str]:
+    """:func:`branch_condition` of every node, in node order (one pass)."""
+    tree = model.tree_
+    columns = model._columns
+    parent = tree.parent
+    conditions = [""] * tree.node_count
+    first_child = np.zeros(tree.node_count, dtype=bool)
+    internal = np.flatnonzero(~tree.is_leaf)
+    first_child[tree.children[tree.children_ptr[internal]]] = True
+    threshold_text = {}  # one text per numeric split, shared by its two branches
+    for child in range(1, tree.node_count):
+        above = int(parent[child])
+        feature = int(tree.feature[above])
+        if columns.is_nominal[feature]:
+            category = columns.categories[feature][tree.branch_category[child]]
+            conditions[child] = f"= {category}"
+            continue
+        text = threshold_text.get(above)
+        if text is None:
+            text = threshold_text[above] = format_number(
+                tree.threshold[above], decimals
+            )
+        conditions[child] = f"<= {text}" if first_child[child] else f"> {text}"
+    return conditions
+
+
+def _node_test(model, node: int, names: list[str], decimals=None) -> str | None:
+    tree = model.tree_
+    feature = int(tree.feature[node])
+    if feature == TREE_LEAF:
+        return None
+    name = names[feature]
+    if model._columns.is_nominal[feature]:
+        categories = model._columns.categories[feature]
+        labels = [
+            str(categories[tree.branch_category[c]]) for c in tree.children_of(node)
+        ]
+        return f"{name} = {{{', '.join(labels)}}}"
+    return f"{name} <= {format_number(tree.threshold[node], decimals)}"
 
 
 def node_test(model, node: int, feature_names=None, decimals=None) -> str | None:
@@ -108,18 +149,7 @@ def node_test(model, node: int, feature_names=None, decimals=None) -> str | None
     ``"outlook = {overcast, rainy, sunny}"`` for a multiway nominal split, listing
     the categories in the order of the node's children.
     """
-    tree = model.tree_
-    feature = int(tree.feature[node])
-    if feature == TREE_LEAF:
-        return None
-    name = feature_names_of(model, feature_names)[feature]
-    if model._columns.is_nominal[feature]:
-        categories = model._columns.categories[feature]
-        labels = [
-            str(categories[tree.branch_category[c]]) for c in tree.children_of(node)
-        ]
-        return f"{name} = {{{', '.join(labels)}}}"
-    return f"{name} <= {format_number(tree.threshold[node], decimals)}"
+    return _node_test(model, node, feature_names_of(model, feature_names), decimals)
 
 
 # -- the per-node table -------------------------------------------------------------
@@ -183,17 +213,16 @@ def split_report(model) -> pd.DataFrame:
     leaf = tree.is_leaf
     proba = np.asarray(model._node_proba)
     best = np.argmax(proba, axis=1)
-    numeric_split = ~leaf & ~np.array(
-        [bool(model._columns.is_nominal[f]) if f >= 0 else False for f in tree.feature]
-    )
+    is_nominal = np.asarray(model._columns.is_nominal, dtype=bool)
+    numeric_split = ~leaf & ~is_nominal[np.where(leaf, 0, tree.feature)]
     data = {
-        "depth": tree.depth,
-        "parent": tree.parent,
+        "depth": tree.depth.copy(),
+        "parent": tree.parent.copy(),
         "is_leaf": leaf,
-        "branch": [branch_condition(model, node) for node in range(n_nodes)],
+        "branch": branch_conditions(model),
         "branch_weight": tree.branch_weight,
-        "feature": [None if f < 0 else names[f] for f in tree.feature],
-        "test": [node_test(model, node) for node in range(n_nodes)],
+        "feature": [None if f < 0 else names[f] for f in tree.feature.tolist()],
+        "test": [_node_test(model, node, names) for node in range(n_nodes)],
         "threshold": np.where(numeric_split, tree.threshold, np.nan),
         "n_rows": tree.n_node_samples,
         "n_weighted": tree.weighted_n_node_samples,
@@ -640,10 +669,32 @@ class RowExplanation:
         return frame
 
 
-def _walk(model, x_encoded, names, node_proba, depth_of):
+class _NodeTexts:
+    """Texts of tests and branches, made once per node and shared by all rows."""
+
+    def __init__(self, model, names):
+        self.model = model
+        self.names = names
+        self.conditions: dict[int, str] = {}
+        self.tests: dict[int, str | None] = {}
+
+    def condition(self, child: int) -> str:
+        text = self.conditions.get(child)
+        if text is None:
+            text = self.conditions[child] = branch_condition(self.model, child)
+        return text
+
+    def test(self, node: int) -> str | None:
+        if node not in self.tests:
+            self.tests[node] = _node_test(self.model, node, self.names)
+        return self.tests[node]
+
+
+def _walk(model, x_encoded, texts, node_proba, depth_of):
     """Steps of one encoded row, depth first (parents before children)."""
     tree = model.tree_
     columns = model._columns
+    names = texts.names
     steps = []
     stack = [(0, 1.0)]
     while stack:
@@ -684,23 +735,24 @@ def _walk(model, x_encoded, names, node_proba, depth_of):
                 taken = int(children[0] if share == 1.0 else children[1])
         if taken is None:  # missing, or a category this node never saw: spread
             branches = tuple(
-                (int(c), branch_condition(model, c), float(tree.branch_weight[c]))
+                (int(c), texts.condition(int(c)), float(tree.branch_weight[c]))
                 for c in children
             )
         elif taken == -1:
+            left, right = int(children[0]), int(children[1])
             branches = (
-                (int(children[0]), branch_condition(model, children[0]), share),
-                (int(children[1]), branch_condition(model, children[1]), 1.0 - share),
+                (left, texts.condition(left), share),
+                (right, texts.condition(right), 1.0 - share),
             )
         else:
-            branches = ((taken, branch_condition(model, taken), 1.0),)
+            branches = ((taken, texts.condition(taken), 1.0),)
         steps.append(
             PathStep(
                 node=node,
                 depth=depth,
                 weight=weight,
                 feature=names[feature],
-                test=node_test(model, node),
+                test=texts.test(node),
                 value=value,
                 gain=float(tree.gain[node]),
                 branches=branches,
@@ -760,9 +812,10 @@ def explain(model, X) -> list[RowExplanation]:
     names = feature_names_of(model)
     node_proba = np.asarray(model._node_proba)
     depth_of = model.tree_.depth
+    texts = _NodeTexts(model, names)
     explanations = []
     for i in range(X_encoded.shape[0]):
-        steps = _walk(model, X_encoded[i], names, node_proba, depth_of)
+        steps = _walk(model, X_encoded[i], texts, node_proba, depth_of)
         explanations.append(
             RowExplanation(row=i, steps=steps, classes=model.classes_, proba=proba[i])
         )

@@ -92,6 +92,33 @@ class Tree:
         Half-width, in the column's raw units, of the band around a numeric
         threshold in which a row is shared between both branches (0 = a hard
         split, and on every other node).
+    parent, depth : ndarray of shape (node_count,)
+        Parent of each node (-1 at the root) and its depth (0 at the root).
+    weighted_n_node_samples : ndarray of shape (node_count,)
+        Training weight at each node (row sums of ``value``).
+    children_left, children_right : ndarray of shape (node_count,)
+        sklearn's names for the two children of a threshold split (-1 at
+        leaves); only for trees whose every split is a binary threshold.
+    sklearn_value : ndarray of shape (node_count, 1, n_classes)
+        What sklearn (>= 1.4) stores in ``tree_.value``: class fractions.
+
+    Notes
+    -----
+    Read as scikit-learn's ``tree_``: where every split is a binary threshold,
+    ``node_count``, ``max_depth``, ``n_outputs``, ``feature`` (-2 at leaves),
+    ``threshold`` (left is ``x <= threshold``; -2 at leaves), ``children_left``,
+    ``children_right`` (-1 at leaves), ``n_node_samples``,
+    ``weighted_n_node_samples`` and ``impurity`` (entropy in bits, as sklearn's
+    ``criterion="entropy"``) mean what they mean in sklearn. Two differences:
+    ``value`` holds weighted class *counts* of shape (node_count, n_classes),
+    which entree's own code and model files rely on, while sklearn >= 1.4 stores
+    fractions of shape (node_count, n_outputs, n_classes): that array is
+    ``sklearn_value``. ``n_classes`` is an int, not sklearn's per-output array.
+    A row with a missing value is counted in every branch it went down, so
+    ``n_node_samples`` of the children can add up to more than the parent's.
+    A tree with a nominal or multiway split has no ``children_left`` /
+    ``children_right`` (reading them raises ValueError naming the node): its
+    branches are ``children_of(node)``, from ``children_ptr`` and ``children``.
     """
 
     def __init__(
@@ -141,6 +168,25 @@ class Tree:
         )
 
     # -- structure -------------------------------------------------------------------
+    # Derived arrays are computed once, vectorised, and kept while the arrays they
+    # come from are the same objects (assigning a new array recomputes them). The
+    # node arrays are not meant to be changed in place.
+    def __getstate__(self):
+        # derived arrays are recomputed on demand: keep them out of pickles
+        state = self.__dict__.copy()
+        state.pop("_derived_cache", None)
+        state.pop("_nav_cache", None)
+        return state
+
+    def _derived(self, name: str, sources: tuple, compute):
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        entry = cache.get(name)
+        if entry is not None and all(a is b for a, b in zip(entry[0], sources)):
+            return entry[1]
+        result = compute()
+        cache[name] = (sources, result)
+        return result
+
     @property
     def node_count(self) -> int:
         return int(self.feature.shape[0])
@@ -151,11 +197,16 @@ class Tree:
 
     @property
     def weighted_n_node_samples(self) -> np.ndarray:
-        return self.value.sum(axis=1)
+        """Total training weight at each node (the row sums of ``value``)."""
+        return self._derived(
+            "weighted_n_node_samples", (self.value,), lambda: self.value.sum(axis=1)
+        )
 
     @property
     def is_leaf(self) -> np.ndarray:
-        return self.feature == TREE_LEAF
+        return self._derived(
+            "is_leaf", (self.feature,), lambda: self.feature == TREE_LEAF
+        )
 
     @property
     def n_leaves(self) -> int:
@@ -164,24 +215,229 @@ class Tree:
     def children_of(self, node: int) -> np.ndarray:
         return self.children[self.children_ptr[node] : self.children_ptr[node + 1]]
 
-    @property
-    def parent(self) -> np.ndarray:
+    def _children_of_nodes(self, nodes: np.ndarray) -> np.ndarray:
+        """Children of every node in ``nodes``, grouped by node, in one array."""
+        start = self.children_ptr[nodes]
+        count = self.children_ptr[nodes + 1] - start
+        offset = np.repeat(start - np.cumsum(count) + count, count)
+        return self.children[offset + np.arange(offset.shape[0])]
+
+    def _compute_parent(self) -> np.ndarray:
         parent = np.full(self.node_count, -1, dtype=np.int64)
         counts = np.diff(self.children_ptr)
         parent[self.children] = np.repeat(np.arange(self.node_count), counts)
         return parent
 
     @property
-    def depth(self) -> np.ndarray:
+    def parent(self) -> np.ndarray:
+        """Parent of each node; -1 at the root."""
+        return self._derived(
+            "parent", (self.children_ptr, self.children), self._compute_parent
+        )
+
+    def _compute_depth(self) -> np.ndarray:
         depth = np.zeros(self.node_count, dtype=np.int64)
-        parent = self.parent
-        for node in range(1, self.node_count):  # parents precede children
-            depth[node] = depth[parent[node]] + 1
+        level = np.zeros(min(self.node_count, 1), dtype=np.int64)
+        d = 0
+        while level.shape[0]:  # one vectorised step per level
+            level = self._children_of_nodes(level)
+            d += 1
+            depth[level] = d
         return depth
+
+    @property
+    def depth(self) -> np.ndarray:
+        """Depth of each node (the root is 0)."""
+        return self._derived(
+            "depth", (self.children_ptr, self.children), self._compute_depth
+        )
 
     @property
     def max_depth(self) -> int:
         return int(self.depth.max()) if self.node_count else 0
+
+    # -- scikit-learn's names ----------------------------------------------------------
+    @property
+    def n_outputs(self) -> int:
+        """Always 1 (one target), as in a single-output sklearn tree."""
+        return 1
+
+    def _binary_children(self) -> tuple[np.ndarray, np.ndarray]:
+        internal = np.flatnonzero(self.feature != TREE_LEAF)
+        n_children = self.children_ptr[internal + 1] - self.children_ptr[internal]
+        first = self.children_ptr[internal]
+        # a nominal split's children carry a category code; a threshold's do not
+        nominal = np.zeros(internal.shape[0], dtype=bool)
+        nominal[n_children > 0] = (
+            self.branch_category[self.children[first[n_children > 0]]] >= 0
+        )
+        bad = (n_children != 2) | nominal
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            node = int(internal[k])
+            kind = "nominal" if nominal[k] else "threshold"
+            raise ValueError(
+                "children_left and children_right exist only when every split is "
+                f"a binary threshold (sklearn's layout); node {node} is a "
+                f"{int(n_children[k])}-way split on feature {int(self.feature[node])} "
+                f"({kind}). Read its branches with children_of({node}) or "
+                "children_ptr and children."
+            )
+        left = np.full(self.node_count, -1, dtype=np.intp)
+        right = np.full(self.node_count, -1, dtype=np.intp)
+        left[internal] = self.children[first]
+        right[internal] = self.children[first + 1]
+        return left, right
+
+    @property
+    def children_left(self) -> np.ndarray:
+        """Left child (``x <= threshold``) of each node, -1 at leaves (sklearn's).
+
+        Raises ValueError when a split has more than two branches or is nominal.
+        """
+        return self._derived(
+            "children_lr",
+            (self.feature, self.children_ptr, self.children, self.branch_category),
+            self._binary_children,
+        )[0]
+
+    @property
+    def children_right(self) -> np.ndarray:
+        """Right child (``x > threshold``) of each node, -1 at leaves (sklearn's).
+
+        Raises ValueError when a split has more than two branches or is nominal.
+        """
+        return self._derived(
+            "children_lr",
+            (self.feature, self.children_ptr, self.children, self.branch_category),
+            self._binary_children,
+        )[1]
+
+    @property
+    def sklearn_value(self) -> np.ndarray:
+        """What scikit-learn (>= 1.4) stores in a classifier's ``tree_.value``.
+
+        The weighted class fractions at each node, shape
+        ``(node_count, 1, n_classes)`` (sklearn's ``n_outputs`` axis); ``value``
+        holds the weighted counts these fractions come from.
+        """
+
+        def fractions():
+            total = self.weighted_n_node_samples[:, None]
+            share = self.value / np.where(total > 0, total, 1.0)
+            return share[:, None, :]
+
+        return self._derived("sklearn_value", (self.value,), fractions)
+
+    def decision_path(self, X: np.ndarray, is_nominal: np.ndarray):
+        """Indicator of the nodes each row of encoded X passes through.
+
+        Returns a ``scipy.sparse`` CSR matrix of shape (n_samples, node_count)
+        whose entry (i, v) is 1 when row i reaches node v with a positive share of
+        its weight. A row with a missing value (or a category the node never saw)
+        at a split follows every branch, and a value inside a soft band follows
+        both, so such a row marks several leaves. Level by level over the rows
+        still moving, so the cost is the number of (row, node) visits.
+        """
+        from scipy.sparse import csr_matrix
+
+        X = np.asarray(X, dtype=np.float64)
+        is_nominal = np.asarray(is_nominal, dtype=bool)
+        n_samples = X.shape[0]
+        ptr, children, category = self.children_ptr, self.children, self.branch_category
+        # (node, category) -> child for every branch of a nominal split
+        nominal_child = np.flatnonzero(category >= 0)
+        n_codes = int(category.max()) + 1 if nominal_child.shape[0] else 1
+        keys = self.parent[nominal_child] * n_codes + category[nominal_child]
+        key_order = np.argsort(keys, kind="stable")
+        keys, nominal_child = keys[key_order], nominal_child[key_order]
+
+        # (row, node) visits, level by level; a level may list a row several times
+        # once a row has been split (missing value, unseen category, soft band)
+        visited = []
+        split = False
+        rows = np.arange(n_samples, dtype=np.int64)
+        nodes = np.zeros(n_samples, dtype=np.int64)
+        while rows.shape[0]:
+            visited.append((rows, nodes, split))
+            moving = self.feature[nodes] != TREE_LEAF
+            rows, nodes = rows[moving], nodes[moving]
+            feature = self.feature[nodes]
+            x = X[rows, feature]
+            known = ~np.isnan(x)
+            nominal = is_nominal[feature]
+            next_rows, next_nodes = [], []
+
+            numeric = np.flatnonzero(known & ~nominal)
+            v = nodes[numeric]
+            low = self.threshold[v] - self.soft_width[v]
+            high = self.threshold[v] + self.soft_width[v]
+            xv = x[numeric]
+            left, right = children[ptr[v]], children[ptr[v] + 1]
+            band = (xv > low) & (xv < high)  # shared, unless the share is 0 or 1
+            goes_left = xv <= low
+            if band.any():  # the smoothstep's share (soft_left_share), vectorised
+                t = (xv[band] - low[band]) / (high[band] - low[band])
+                share = 1.0 - t * t * (3.0 - 2.0 * t)
+                both = band.copy()
+                both[band] = (share > 0.0) & (share < 1.0)
+                goes_left[band] = share >= 1.0
+                one = ~both
+                next_rows += [rows[numeric[both]], rows[numeric[both]]]
+                next_nodes += [left[both], right[both]]
+                split = split or bool(both.any())
+            else:
+                one = slice(None)
+            next_rows.append(rows[numeric[one]])
+            next_nodes.append(np.where(goes_left[one], left[one], right[one]))
+
+            coded = np.flatnonzero(known & nominal)
+            code = x[coded]
+            valid = (code >= 0) & (code < n_codes) & (code == np.floor(code))
+            query = nodes[coded] * n_codes + np.where(valid, code, 0).astype(np.int64)
+            at = np.searchsorted(keys, query)
+            found = valid & (at < keys.shape[0])
+            found[found] = keys[at[found]] == query[found]
+            next_rows.append(rows[coded[found]])
+            next_nodes.append(nominal_child[at[found]])
+
+            spread = np.concatenate([np.flatnonzero(~known), coded[~found]])
+            if spread.shape[0]:
+                count = ptr[nodes[spread] + 1] - ptr[nodes[spread]]
+                next_rows.append(np.repeat(rows[spread], count))
+                next_nodes.append(self._children_of_nodes(nodes[spread]))
+                split = True
+
+            rows = np.concatenate(next_rows)
+            nodes = np.concatenate(next_nodes)
+
+        # CSR without a global sort: each row's visits in level order
+        n_visits = np.bincount(
+            np.concatenate([rows for rows, _, _ in visited]), minlength=n_samples
+        )
+        indptr = np.zeros(n_samples + 1, dtype=np.int64)
+        np.cumsum(n_visits, out=indptr[1:])
+        indices = np.empty(indptr[-1], dtype=np.int64)
+        fill = indptr[:-1].copy()
+        for rows, nodes, repeats in visited:
+            if not repeats:
+                indices[fill[rows]] = nodes
+                fill[rows] += 1
+                continue
+            order = np.argsort(rows, kind="stable")
+            rows, nodes = rows[order], nodes[order]
+            first = np.ones(rows.shape[0], dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            start = np.flatnonzero(first)
+            rank = np.arange(rows.shape[0]) - np.repeat(
+                start, np.diff(np.append(start, rows.shape[0]))
+            )
+            indices[fill[rows] + rank] = nodes
+            fill[rows[start]] += np.diff(np.append(start, rows.shape[0]))
+        return csr_matrix(
+            (np.ones(indices.shape[0], dtype=np.intp), indices, indptr),
+            shape=(n_samples, self.node_count),
+        )
 
     # -- prediction -----------------------------------------------------------------
     def _navigation(self, is_nominal: np.ndarray) -> np.ndarray:
