@@ -7,7 +7,8 @@ Commands
     (10 stratified folds by default; ``--cv 0`` scores on the training data, which
     is optimistic). Without DATA it runs on the bundled ``vote`` dataset.
 ``entree fit DATA [--out model.json]``
-    Grow a tree, print it with the information gain of every split, save it.
+    Grow a tree, save it (before anything is printed), print it with the
+    information gain of every split.
 ``entree predict model.json DATA [--proba] [--out FILE]``
     Predictions as CSV (to standard output unless ``--out``).
 ``entree explain model.json [DATA] [--rows N]``
@@ -226,12 +227,7 @@ def _command_fit(args) -> int:
     X, y, target = _split_target(table, args.target)
     name, model = _make_model(args)
     model.fit(X, y)
-    print(
-        f"{name} tree for '{target}' from {table.label} ({X.shape[0]} rows, "
-        f"{X.shape[1]} features): {_summary(model)}"
-    )
-    print()
-    print(entree.export_text(model, show_gain=True))
+    # Save before printing: a slow printout or Ctrl-C must not lose the model.
     if args.out:
         try:
             entree.save_model(model, args.out)
@@ -239,7 +235,14 @@ def _command_fit(args) -> int:
             raise CommandError(
                 f"{args.out}: cannot write the model: {exc.strerror or exc}"
             ) from None
-        print(f"\nsaved the model to {args.out}")
+    print(
+        f"{name} tree for '{target}' from {table.label} ({X.shape[0]} rows, "
+        f"{X.shape[1]} features): {_summary(model)}"
+    )
+    if args.out:
+        print(f"saved the model to {args.out}")
+    print()
+    print(entree.export_text(model, show_gain=True))
     return 0
 
 

@@ -436,3 +436,19 @@ def test_progress_rewrites_one_line_on_a_terminal():
     text = stream.getvalue()
     assert text.startswith("\rfold 1/3\rfold 2/3\rfold 3/3")
     assert "\n" not in text and text.endswith("\r")
+
+
+# -- files and interrupts ------------------------------------------------------------
+def test_fit_saves_the_model_before_printing_the_tree(capsys, tmp_path, monkeypatch):
+    """Ctrl-C (or a failure) while the tree prints must not lose the fitted model."""
+    path = tmp_path / "m.json"
+
+    def interrupted_print(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entree, "export_text", interrupted_print)
+    code, _, err = run(capsys, "fit", "play_tennis", "--out", path)
+    assert code == 130
+    assert err.strip() == "entree: interrupted"
+    model = entree.load_model(path)
+    assert model.get_n_leaves() == 5
