@@ -40,6 +40,7 @@ import pandas as pd
 
 import entree
 from entree import datasets
+from entree._atomic import atomic_write
 from entree.metrics import evaluate
 
 DEFAULT_DATASET = "vote"
@@ -338,7 +339,8 @@ def _command_predict(args) -> int:
             out[f"proba_{label}"] = np.round(proba[:, k], 6)
     if args.out:
         try:
-            out.to_csv(args.out, index=False)
+            with atomic_write(args.out, newline="") as file:
+                out.to_csv(file, index=False)
         except OSError as exc:
             raise CommandError(
                 f"{args.out}: cannot write: {exc.strerror or exc}"
