@@ -32,8 +32,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -56,6 +59,48 @@ def _one_line(text) -> str:
     return " ".join(str(text).split())
 
 
+# -- notes on slow steps -----------------------------------------------------------
+_BIG_CSV_BYTES = 10 * 2**20  # reading a CSV this large takes seconds
+_SLOW_AFTER_SECONDS = 2.0  # a step still running this long says what it is doing
+
+
+def _note(message: str) -> None:
+    print(f"entree: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _note_if_slow(message: str):
+    """Print one note on standard error if the block is still running after a while."""
+    timer = threading.Timer(_SLOW_AFTER_SECONDS, _note, args=(message,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+@contextmanager
+def _interrupt_after():
+    """Hold Ctrl-C until the block ends, then raise KeyboardInterrupt.
+
+    pandas reads a big CSV with worker threads over a memory map; a
+    KeyboardInterrupt landing in the middle can lose the interrupt or crash the
+    process (SIGSEGV), so the read finishes first.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(1))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
+
+
 # -- reading data ------------------------------------------------------------------
 class Table:
     """A table read from DATA: the cells, where it came from, its target column."""
@@ -69,14 +114,21 @@ class Table:
 def _read_csv(path: str) -> pd.DataFrame:
     """Every cell as stripped text, NaN for an empty cell; one-line errors."""
     try:
-        raw = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skipinitialspace=True,
-            encoding="utf-8",
-        )
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0  # reported by read_csv below
+    if size >= _BIG_CSV_BYTES:
+        _note(f"reading {path} ({size / 2**20:.0f} MB)")
+    try:
+        with _interrupt_after():
+            raw = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skipinitialspace=True,
+                encoding="utf-8",
+            )
     except FileNotFoundError:
         raise CommandError(
             f"{path}: no such file, nor a bundled dataset (see 'entree datasets')"
@@ -227,7 +279,8 @@ def _command_fit(args) -> int:
     table = _read_table(args.data)
     X, y, target = _split_target(table, args.target)
     name, model = _make_model(args)
-    model.fit(X, y)
+    with _note_if_slow(f"fitting {name} on {X.shape[0]} rows x {X.shape[1]} features"):
+        model.fit(X, y)
     # Save before printing: a slow printout or Ctrl-C must not lose the model.
     if args.out:
         try:
@@ -613,5 +666,24 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         return _error(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
-        print("entree: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
+    except SystemError as exc:
+        # Ctrl-C inside compiled code can come back wrapped in a SystemError
+        if _caused_by_interrupt(exc):
+            return _interrupted()
+        raise
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _interrupted() -> int:
+    print("entree: interrupted", file=sys.stderr)
+    return 130

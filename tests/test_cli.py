@@ -118,9 +118,14 @@ def test_datasets_unknown_name(capsys):
 
 
 # -- fit -------------------------------------------------------------------------
+def without_notes(err: str) -> list[str]:
+    """Standard error less the notes a slow step prints (timing-dependent)."""
+    return [line for line in err.splitlines() if not line.startswith("entree: fitting")]
+
+
 def test_fit_bundled_dataset_prints_tree_with_gains(capsys):
     code, out, err = run(capsys, "fit", "play_tennis")
-    assert code == 0 and err == ""
+    assert code == 0 and without_notes(err) == []
     assert "C4.5 tree for 'class' from bundled dataset 'play_tennis'" in out
     assert "outlook: n=14, entropy 0.940, gain 0.247" in out
     assert "|--- outlook = sunny" in out
@@ -452,3 +457,126 @@ def test_fit_saves_the_model_before_printing_the_tree(capsys, tmp_path, monkeypa
     assert err.strip() == "entree: interrupted"
     model = entree.load_model(path)
     assert model.get_n_leaves() == 5
+
+
+@pytest.mark.parametrize(
+    "argv, target",
+    [
+        (["fit", "play_tennis"], "_read_table"),
+        (["evaluate", "play_tennis"], "_read_table"),
+        (["predict", "MODEL", "play_tennis"], "_align"),
+        (["explain", "MODEL", "play_tennis"], "_align"),
+        (["explain", "MODEL"], "_summary"),
+        (["datasets"], "dataset_info"),
+    ],
+)
+def test_interrupt_in_any_command_is_one_line_and_130(
+    capsys, monkeypatch, model_file, argv, target
+):
+    import entree._cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    owner = cli.datasets if target == "dataset_info" else cli
+    monkeypatch.setattr(owner, target, interrupted)
+    code, _, err = run(capsys, *[model_file if a == "MODEL" else a for a in argv])
+    assert code == 130
+    assert err == "entree: interrupted\n"
+
+
+def test_interrupt_surfacing_from_a_kernel_as_system_error(capsys, monkeypatch):
+    """Ctrl-C inside compiled code can come back as SystemError: still 130."""
+
+    def fit(self, X, y):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("returned a result with an exception set") from interrupt
+
+    monkeypatch.setattr(entree.C45Classifier, "fit", fit)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 130
+    assert err == "entree: interrupted\n"
+
+
+def test_other_system_errors_are_not_hidden(capsys, monkeypatch):
+    def fit(self, X, y):
+        raise SystemError("a real bug")
+
+    monkeypatch.setattr(entree.C45Classifier, "fit", fit)
+    with pytest.raises(SystemError, match="a real bug"):
+        main(["fit", "play_tennis"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_while_reading_a_big_csv(tmp_path):
+    """SIGINT once the CLI says it is reading: exit 130, one line, no traceback."""
+    import signal
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.normal(size=(200_000, 8)), columns=[f"x{i}" for i in range(8)]
+    )
+    frame["class"] = rng.integers(0, 2, len(frame))
+    path = tmp_path / "big.csv"
+    frame.to_csv(path, index=False)
+    process = subprocess.Popen(
+        [sys.executable, "-X", "faulthandler", "-m", "entree", "fit", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = process.stderr.readline()
+    assert first.startswith(f"entree: reading {path} (")
+    process.send_signal(signal.SIGINT)
+    out, rest = process.communicate(timeout=300)
+    assert process.returncode == 130
+    lines = rest.splitlines()  # perhaps a note on a slow step, then one line
+    assert lines[-1] == "entree: interrupted"
+    assert all(line.startswith("entree: ") for line in lines), rest
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to this process")
+def test_ctrl_c_during_a_csv_read_waits_for_the_read_to_end():
+    """pandas' threaded reader must not be interrupted midway (it can crash)."""
+    import os
+    import signal
+
+    from entree._cli import _interrupt_after
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupt_after():
+            os.kill(os.getpid(), signal.SIGINT)
+            finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_slow_fit_says_what_it_is_doing(capsys, monkeypatch):
+    import time
+
+    import entree._cli as cli
+
+    original = entree.C45Classifier.fit
+
+    def slow_fit(self, X, y):
+        time.sleep(0.5)
+        return original(self, X, y)
+
+    monkeypatch.setattr(cli, "_SLOW_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(entree.C45Classifier, "fit", slow_fit)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 0
+    assert err == "entree: fitting C4.5 on 14 rows x 4 features\n"
+
+
+def test_a_quick_fit_prints_no_note(capsys, monkeypatch):
+    import entree._cli as cli
+
+    monkeypatch.setattr(cli, "_SLOW_AFTER_SECONDS", 60.0)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 0 and err == ""
