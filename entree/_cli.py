@@ -374,10 +374,21 @@ def _command_evaluate(args) -> int:
             text += f" ± {scores[key + '_std']:.4f}"
         return text
 
-    print(f"  accuracy     {figure('accuracy')}")
-    print(f"  log-loss     {figure('log_loss_nats')} nats")
-    print(f"               {figure('log_loss_bits')} bits")
-    print(f"  Brier score  {figure('brier')}")
+    rows = [
+        ("accuracy", figure("accuracy")),
+        ("log-loss", f"{figure('log_loss_nats')} nats"),
+        ("", f"{figure('log_loss_bits')} bits"),
+        ("Brier score (multiclass sum, 0-2)", figure("brier")),
+    ]
+    if len(np.unique(y)) == 2:
+        # for two classes sklearn's brier_score_loss is half the multiclass sum
+        text = f"{scores['brier'] / 2:.4f}"
+        if cv is not None:
+            text += f" ± {scores['brier_std'] / 2:.4f}"
+        rows.append(("Brier score (binary, as sklearn, 0-1)", text))
+    width = max(len(label) for label, _ in rows)
+    for label, text in rows:
+        print(f"  {label:{width}}  {text}")
     return 0
 
 
@@ -535,7 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser(
         "evaluate",
         help="cross-validated accuracy, log-loss and Brier score",
-        description="Accuracy, log-loss (nats and bits) and Brier score under "
+        description="Accuracy, log-loss (nats and bits) and Brier score (the "
+        "multiclass sum, 0-2; for two classes also sklearn's binary one, 0-1) under "
         f"stratified K-fold cross-validation (default {DEFAULT_FOLDS} folds). "
         f"Without DATA, runs on the bundled '{DEFAULT_DATASET}' dataset.",
     )

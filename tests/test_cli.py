@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import subprocess
 import sys
 
@@ -580,3 +581,21 @@ def test_a_quick_fit_prints_no_note(capsys, monkeypatch):
     monkeypatch.setattr(cli, "_SLOW_AFTER_SECONDS", 60.0)
     code, _, err = run(capsys, "fit", "play_tennis")
     assert code == 0 and err == ""
+
+
+def test_evaluate_names_the_brier_convention(capsys):
+    code, out, _ = run(capsys, "evaluate", "vote", "--cv", "0")
+    assert code == 0
+    multiclass = re.search(r"Brier score \(multiclass sum, 0-2\)\s+([0-9.]+)", out)
+    binary = re.search(r"Brier score \(binary, as sklearn, 0-1\)\s+([0-9.]+)", out)
+    assert multiclass and binary, out
+    assert float(binary.group(1)) == pytest.approx(
+        float(multiclass.group(1)) / 2, abs=1e-4
+    )
+
+
+def test_evaluate_multiclass_has_no_binary_brier(capsys):
+    code, out, _ = run(capsys, "evaluate", "iris", "--cv", "0")
+    assert code == 0
+    assert "Brier score (multiclass sum, 0-2)" in out
+    assert "binary" not in out
