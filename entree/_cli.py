@@ -37,18 +37,20 @@ import sys
 import threading
 import warnings
 from contextlib import contextmanager
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import entree
-from entree import datasets
 from entree._atomic import atomic_write
-from entree.metrics import evaluate
+
+# numpy, pandas, scikit-learn and the estimators are imported by the commands that
+# use them, not here: the parser (``entree --help``) must answer at once.
 
 DEFAULT_DATASET = "vote"
 DEFAULT_FOLDS = 10
-_MODELS = {"c45": ("C4.5", entree.C45Classifier), "id3": ("ID3", entree.ID3Classifier)}
+_MODELS = {"c45": ("C4.5", "C45Classifier"), "id3": ("ID3", "ID3Classifier")}
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class CommandError(Exception):
@@ -113,6 +115,9 @@ class Table:
 
 def _read_csv(path: str) -> pd.DataFrame:
     """Every cell as stripped text, NaN for an empty cell; one-line errors."""
+    import numpy as np
+    import pandas as pd
+
     try:
         size = os.path.getsize(path)
     except OSError:
@@ -152,9 +157,9 @@ def _read_csv(path: str) -> pd.DataFrame:
 
 def _read_table(spec: str) -> Table:
     """DATA as a table: a CSV path, or else the name of a bundled dataset."""
-    if not os.path.exists(spec) and spec in datasets.list_datasets():
-        bunch = datasets.load_dataset(spec, as_frame=True)
-        target = datasets.dataset_info(spec)["target"]
+    if not os.path.exists(spec) and spec in entree.datasets.list_datasets():
+        bunch = entree.datasets.load_dataset(spec, as_frame=True)
+        target = entree.datasets.dataset_info(spec)["target"]
         return Table(bunch.frame, f"bundled dataset '{spec}'", target)
     raw = _read_csv(spec)
     return Table(raw, spec, str(raw.columns[-1]))
@@ -162,6 +167,9 @@ def _read_table(spec: str) -> Table:
 
 def _nominal_or_numeric(column: pd.Series) -> pd.Series:
     """Numbers if every present value is one, else a category column."""
+    import numpy as np
+    import pandas as pd
+
     if not (
         pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
     ):
@@ -175,6 +183,8 @@ def _nominal_or_numeric(column: pd.Series) -> pd.Series:
 
 def _split_target(table: Table, target: str | None):
     """(X, y) with typed feature columns and the target's labels as text."""
+    import pandas as pd
+
     frame = table.frame
     target = table.default_target if target is None else target
     if target not in frame.columns:
@@ -201,8 +211,8 @@ def _split_target(table: Table, target: str | None):
 
 # -- models ------------------------------------------------------------------------
 def _make_model(args):
-    name, estimator = _MODELS[args.model]
-    return name, estimator(max_depth=args.max_depth)
+    name, class_name = _MODELS[args.model]
+    return name, getattr(entree, class_name)(max_depth=args.max_depth)
 
 
 def _load_model(path: str):
@@ -227,6 +237,9 @@ def _load_model(path: str):
 
 def _align(table: Table, columns: dict, names_in):
     """DATA's columns in the model's order and kinds; extra columns are ignored."""
+    import numpy as np
+    import pandas as pd
+
     frame = table.frame
     wanted = [str(name) for name in columns["feature_names"]]
     if names_in is None and list(map(str, frame.columns)) != wanted:
@@ -324,6 +337,9 @@ class _Progress:
 
 
 def _command_evaluate(args) -> int:
+    import numpy as np
+    import pandas as pd
+
     if args.data is None:
         args.data = DEFAULT_DATASET
         print(
@@ -354,9 +370,9 @@ def _command_evaluate(args) -> int:
         progress = _Progress(sys.stderr)
     try:
         if cv is None:
-            scores = evaluate(model.fit(X, y), X, y)
+            scores = entree.metrics.evaluate(model.fit(X, y), X, y)
         else:
-            scores = evaluate(
+            scores = entree.metrics.evaluate(
                 model, X, y, cv=cv, random_state=args.seed, progress=progress
             )
     finally:
@@ -393,6 +409,9 @@ def _command_evaluate(args) -> int:
 
 
 def _command_predict(args) -> int:
+    import numpy as np
+    import pandas as pd
+
     model, columns, names_in = _load_model(args.model_file)
     table = _read_table(args.data)
     X = _align(table, columns, names_in)
@@ -451,16 +470,16 @@ def _command_explain(args) -> int:
 
 def _command_datasets(args) -> int:
     if args.name is not None:
-        if args.name not in datasets.list_datasets():
+        if args.name not in entree.datasets.list_datasets():
             raise CommandError(
                 f"no bundled dataset '{args.name}'; the bundled datasets are: "
-                + ", ".join(datasets.list_datasets())
+                + ", ".join(entree.datasets.list_datasets())
             )
-        print(datasets.load_dataset(args.name).DESCR, end="")
+        print(entree.datasets.load_dataset(args.name).DESCR, end="")
         return 0
     print(f"{'name':20} {'rows':>5} {'features':>17} {'missing':>7} {'classes':>7}")
-    for name, description in datasets.list_datasets().items():
-        info = datasets.dataset_info(name)
+    for name, description in entree.datasets.list_datasets().items():
+        info = entree.datasets.dataset_info(name)
         n_nominal = sum(f["type"] == "nominal" for f in info["features"])
         kinds = f"{info['n_features']} ({n_nominal} nominal)"
         print(

@@ -479,7 +479,7 @@ def test_interrupt_in_any_command_is_one_line_and_130(
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    owner = cli.datasets if target == "dataset_info" else cli
+    owner = entree.datasets if target == "dataset_info" else cli
     monkeypatch.setattr(owner, target, interrupted)
     code, _, err = run(capsys, *[model_file if a == "MODEL" else a for a in argv])
     assert code == 130
