@@ -599,3 +599,111 @@ def test_evaluate_multiclass_has_no_binary_brier(capsys):
     assert code == 0
     assert "Brier score (multiclass sum, 0-2)" in out
     assert "binary" not in out
+
+
+# -- the CSV reader keeps its conventions at pandas speed ----------------------------
+def test_csv_conventions(tmp_path, capsys):
+    """Text as written ("TRUE", "007", "NA"), stripped; empty = missing; numbers."""
+    from entree._cli import Table, _read_csv, _split_target
+
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "flag, code ,n,word,label\n"
+        "TRUE,007,1,NA ,007\n"
+        "FALSE,x,2,  ,1\n"
+        ",008,,b,007\n"
+        "TRUE,009,4,b,1\n"
+    )
+    frame = _read_csv(str(path), text_positions=(-1,))
+    assert list(frame.columns) == ["flag", "code", "n", "word", "label"]
+    X, y, target = _split_target(Table(frame, "d.csv", "label"), None)
+    assert target == "label" and list(y) == ["007", "1", "007", "1"]
+    assert X["flag"].dtype == "category"
+    assert list(X["flag"].astype(object)[[0, 1, 3]]) == ["TRUE", "FALSE", "TRUE"]
+    assert pd.isna(X["flag"][2])
+    assert list(X["code"].astype(object)) == ["007", "x", "008", "009"]
+    assert X["n"].dtype == "float64" and X["n"].isna().tolist() == [0, 0, 1, 0]
+    assert X["word"].astype(object)[0] == "NA" and pd.isna(X["word"][1])
+
+
+def test_predict_reads_nominal_columns_as_text(tmp_path, capsys):
+    """A nominal column whose new values all look like numbers keeps its text."""
+    train = tmp_path / "train.csv"
+    train.write_text("code,class\n" + "01,a\n02,b\nxx,b\n" * 5)
+    model = tmp_path / "m.json"
+    assert main(["fit", str(train), "--out", str(model)]) == 0
+    new = tmp_path / "new.csv"
+    new.write_text("code\n01\n02\n")
+    capsys.readouterr()
+    code, out, _ = run(capsys, "predict", model, new)
+    assert code == 0
+    assert out.split() == ["prediction", "a", "b"]
+
+
+# -- big trees print their first levels ----------------------------------------------
+@pytest.fixture(scope="module")
+def noisy_csv(tmp_path_factory):
+    """Labels independent of the features: ID3 grows a tree of many hundred nodes."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1500, 4)), columns=["a", "b", "c", "d"])
+    frame["class"] = rng.choice(["x", "y"], size=len(frame))
+    path = tmp_path_factory.mktemp("noisy") / "noisy.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _leaf_lines(out: str) -> int:
+    return sum("--- class: " in line for line in out.splitlines())
+
+
+def test_fit_big_tree_prints_its_first_levels(capsys, noisy_csv, tmp_path):
+    out_path = tmp_path / "m.json"
+    code, out, _ = run(capsys, "fit", noisy_csv, "--model", "id3", "--out", out_path)
+    assert code == 0
+    model = entree.load_model(out_path)
+    assert model.tree_.node_count > 200
+    note = out.strip().splitlines()[-1]
+    match = re.fullmatch(
+        r"\(the tree has (\d+) nodes and depth (\d+); shown to depth (\d+): "
+        r"--full prints it all, --print-depth N to depth N\)",
+        note,
+    )
+    assert match, note
+    assert int(match[1]) == model.tree_.node_count
+    assert int(match[2]) == model.get_depth()
+    shown = int(match[3])
+    depth = model.tree_.depth
+    assert (depth <= shown).sum() <= 200 < (depth <= shown + 1).sum()
+    assert "truncated branch" in out
+    assert len(out.splitlines()) < 450
+
+
+def test_fit_full_and_print_depth(capsys, noisy_csv, tmp_path):
+    out_path = tmp_path / "m.json"
+    code, out, _ = run(
+        capsys, "fit", noisy_csv, "--model", "id3", "--full", "--out", out_path
+    )
+    assert code == 0
+    assert _leaf_lines(out) == entree.load_model(out_path).get_n_leaves()
+    assert "--full prints it all" not in out
+    code, out, _ = run(capsys, "fit", noisy_csv, "--model", "id3", "--print-depth", "1")
+    assert code == 0
+    assert "shown to depth 1:" in out.splitlines()[-1]
+    tree_lines = [line for line in out.splitlines() if line.startswith("|")]
+    assert all(line.count("|") <= 2 for line in tree_lines)
+
+
+def test_fit_small_tree_prints_all_without_a_note(capsys):
+    code, out, _ = run(capsys, "fit", "play_tennis")
+    assert code == 0
+    assert _leaf_lines(out) == 5
+    assert "--full" not in out
+
+
+def test_fit_print_options_usage_errors(capsys):
+    code, _, err = run(capsys, "fit", "vote", "--full", "--print-depth", "2")
+    assert code == 2 and "not allowed with argument" in err
+    code, _, err = run(capsys, "fit", "vote", "--print-depth", "-1")
+    assert code == 2 and "must be at least 0, got -1" in err
