@@ -38,10 +38,18 @@ def run(capsys, *argv):
     return code, out, err
 
 
+NOTES = ("entree: fitting ", "entree: reading ", "entree: predicting ")
+
+
+def without_notes(err: str) -> list[str]:
+    """Standard error less the notes a slow step prints (timing-dependent)."""
+    return [line for line in err.strip().splitlines() if not line.startswith(NOTES)]
+
+
 def assert_error(code, err, *fragments, exit_code=1):
     """One line 'entree: error: ...' naming the problem, no traceback."""
     assert code == exit_code
-    lines = err.strip().splitlines()
+    lines = without_notes(err)
     assert len(lines) == 1, err
     assert lines[0].startswith("entree: error: ")
     for fragment in fragments:
@@ -119,11 +127,6 @@ def test_datasets_unknown_name(capsys):
 
 
 # -- fit -------------------------------------------------------------------------
-def without_notes(err: str) -> list[str]:
-    """Standard error less the notes a slow step prints (timing-dependent)."""
-    return [line for line in err.splitlines() if not line.startswith("entree: fitting")]
-
-
 def test_fit_bundled_dataset_prints_tree_with_gains(capsys):
     code, out, err = run(capsys, "fit", "play_tennis")
     assert code == 0 and without_notes(err) == []
