@@ -1,10 +1,11 @@
 """Leaf-probability estimators and pruning choices on the 22-dataset corpus.
 
-Scores every (tree, smoothing) variant on the corpus in ../shared/bench with its fixed
-folds and its scoring code (corpus.score: accuracy of the argmax, log-loss in nats with
-sklearn's clipping, Brier 0..2, each a mean over folds, then a mean over datasets).
-Each tree is fitted once per fold; the smoothing variants only recompute the node
-probabilities of that fitted tree, so one run covers the whole table.
+Scores every (tree, smoothing) variant on the shared corpus (the folder named by
+ENTREE_BENCH_DIR, see the end of --help) with its fixed folds and its scoring code
+(corpus.score: accuracy of the argmax, log-loss in nats with sklearn's clipping,
+Brier 0..2, each a mean over folds, then a mean over datasets). Each tree is fitted
+once per fold; the smoothing variants only recompute the node probabilities of that
+fitted tree, so one run covers the whole table.
 
     python benchmarks/bench_probability.py                  # everything, ~5 min on 2 cores
     python benchmarks/bench_probability.py --datasets vote,iris --jobs 1
@@ -31,33 +32,32 @@ Nothing is tuned per dataset: "auto" strengths come from each training fold alon
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
 from multiprocessing import Pool
-from pathlib import Path
 
+import _corpus
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import StratifiedKFold
 
-BENCH = Path(
-    os.environ.get(
-        "ENTREE_BENCH", Path(__file__).resolve().parents[2] / "shared" / "bench"
-    )
-)
-sys.path.insert(0, str(BENCH))
-import benchdata  # noqa: E402
-import corpus  # noqa: E402
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
-
-from entree import C45Classifier  # noqa: E402
-from entree.tree._leaf_proba import (  # noqa: E402
+from entree import C45Classifier
+from entree.tree._leaf_proba import (
     AUTO_GRID,
     auto_strength,
     heldout_log_loss,
     node_probabilities,
 )
+
+
+def _benchdata():
+    return _corpus.import_corpus_module("benchdata")
+
+
+def _score(*args):
+    return _corpus.import_corpus_module("corpus").score(*args)
+
 
 # Tree variants: name -> C45Classifier parameters (smoothing is replaced afterwards).
 # Hard thresholds and a fixed strength, so that fit does no internal CV.
@@ -124,8 +124,8 @@ def row_log_loss(P: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 def evaluate(name: str, trees: list[str], smoothings: list[str]) -> dict:
     """All variants on one dataset: fold-mean metrics, missing split, chosen strengths."""
-    X, y, meta = benchdata.load(name)
-    folds = benchdata.folds(name)
+    X, y, meta = _benchdata().load(name)
+    folds = _benchdata().folds(name)
     classes = np.asarray(meta["classes"])
     has_missing = X.isna().any(axis=1).to_numpy()
     results = {}
@@ -161,7 +161,7 @@ def evaluate(name: str, trees: list[str], smoothings: list[str]) -> dict:
                 p = np.asarray(est.predict_proba(X.loc[te]), dtype=np.float64)
                 P = np.zeros((te.sum(), len(classes)))
                 P[:, pos] = p
-                per_fold[s].append(corpus.score(y[te], P, classes))
+                per_fold[s].append(_score(y[te], P, classes))
                 pooled[s][te] = row_log_loss(P, idx)
         for s in smoothings:
             out = {
@@ -195,8 +195,8 @@ ESTIMATORS = {
 
 def evaluate_estimators(name: str, variants: list[str]) -> dict:
     """C45Classifier variants on one dataset: fold-mean metrics and the auto picks."""
-    X, y, meta = benchdata.load(name)
-    folds = benchdata.folds(name)
+    X, y, meta = _benchdata().load(name)
+    folds = _benchdata().folds(name)
     classes = np.asarray(meta["classes"])
     has_missing = X.isna().any(axis=1).to_numpy()
     results = {}
@@ -214,7 +214,7 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
             pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
             P = np.zeros((te.sum(), len(classes)))
             P[:, pos] = est.predict_proba(X.loc[te])
-            per_fold.append(corpus.score(y[te], P, classes))
+            per_fold.append(_score(y[te], P, classes))
             pooled[te] = row_log_loss(P, np.searchsorted(classes, y[te]))
         out = {m: float(np.mean([f[m] for f in per_fold])) for m in per_fold[0]}
         out["leaves"] = float(np.mean(leaves))
@@ -230,7 +230,9 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        epilog=_corpus.help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument(
         "--datasets", default="", help="comma-separated subset (default: all 22)"
@@ -257,11 +259,12 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     trees = args.trees.split(",")
     smoothings = args.smoothings.split(",")
-    names = benchdata.names()
+    names = _benchdata().names()
     if args.datasets:
         names = [n for n in names if n in args.datasets.split(",")]
     # Big data sets first so the pool stays busy.
-    sizes = pd.read_csv(BENCH / "data" / "MANIFEST.csv").set_index("name")["rows"]
+    manifest = pd.read_csv(_corpus.corpus_dir() / "data" / "MANIFEST.csv")
+    sizes = manifest.set_index("name")["rows"]
     work = sorted(names, key=lambda n: -sizes[n])
     t0 = time.perf_counter()
     with warnings.catch_warnings():
@@ -299,7 +302,7 @@ def main(argv=None) -> int:
     if args.out:
         df.to_csv(args.out, index=False)
 
-    ref = pd.read_csv(BENCH / "reference.csv")
+    ref = pd.read_csv(_corpus.corpus_dir() / "reference.csv")
     ref = ref[ref.dataset.isin(names)].pivot(
         index="dataset", columns="learner", values=["accuracy", "log_loss", "brier"]
     )

@@ -10,18 +10,16 @@ differs: structure exactly, numbers to 1e-9.
     python benchmarks/engine_snapshot.py compare snapshot.npz
 
 The corpus lives beside the project at ../shared/bench (set ENTREE_BENCH_DIR to point
-elsewhere); without it only the synthetic sets are used.
+elsewhere; see --help); without it only the synthetic sets are used.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
 import sys
 import time
-from pathlib import Path
 
+import _corpus
 import numpy as np
 from sklearn.datasets import make_classification
 
@@ -49,17 +47,10 @@ MODELS = {
 }
 
 
-def bench_dir() -> Path:
-    default = Path(__file__).resolve().parents[2] / "shared" / "bench"
-    return Path(os.environ.get("ENTREE_BENCH_DIR", default))
-
-
 def datasets(include_corpus: bool = True):
     """(name, X_train, y_train, X_test, weights) for every case recorded."""
-    directory = bench_dir()
-    if include_corpus and (directory / "benchdata.py").exists():
-        sys.path.insert(0, str(directory))
-        benchdata = importlib.import_module("benchdata")
+    if include_corpus and _corpus.available():
+        benchdata = _corpus.import_corpus_module("benchdata")
         for name in benchdata.names():
             X, y, _ = benchdata.load(name)
             folds = benchdata.folds(name)
@@ -67,7 +58,10 @@ def datasets(include_corpus: bool = True):
             train = folds != 0
             yield f"{name}/fold0", X[train], y[train], X[~train], None
     elif include_corpus:
-        print(f"corpus not found at {directory}: synthetic sets only", file=sys.stderr)
+        print(
+            f"note: {_corpus.missing_message()} Using the synthetic sets only.",
+            file=sys.stderr,
+        )
     for n in (10_000, 50_000):
         X, y = make_classification(
             n, n_features=20, n_informative=10, n_classes=5, random_state=0
@@ -75,8 +69,9 @@ def datasets(include_corpus: bool = True):
         yield f"synthetic{n}", X[: n * 3 // 4], y[: n * 3 // 4], X[n * 3 // 4 :], None
     # missing values and fractional weights: C4.5's fractional cases
     rng = np.random.default_rng(7)
-    X, y = make_classification(8000, n_features=12, n_classes=3, n_informative=6,
-                               random_state=3)
+    X, y = make_classification(
+        8000, n_features=12, n_classes=3, n_informative=6, random_state=3
+    )
     X[rng.random(X.shape) < 0.1] = np.nan
     weights = rng.uniform(0.2, 3.0, X.shape[0])
     yield "synthetic_missing_weighted", X, y, X, weights
@@ -139,7 +134,9 @@ def compare(path: str, include_corpus: bool) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog=_corpus.help_text()
+    )
     parser.add_argument("action", choices=["record", "compare"])
     parser.add_argument("path")
     parser.add_argument("--synthetic-only", action="store_true")

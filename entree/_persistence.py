@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from entree._atomic import atomic_write
 from entree.tree._classes import BaseEntropyTree, C45Classifier, ID3Classifier
 from entree.tree._columns import ColumnSpec
 from entree.tree._tree import NODE_ARRAYS, OPTIONAL_NODE_ARRAYS, TREE_LEAF, Tree
@@ -299,7 +300,7 @@ def save_model(model, path) -> None:
     True
     """
     text = json.dumps(to_dict(model), allow_nan=False, separators=(",", ":"))
-    with open(os.fspath(path), "w", encoding="utf-8") as file:
+    with atomic_write(path) as file:  # the old file survives a failed write
         file.write(text)
         file.write("\n")
 

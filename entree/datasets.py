@@ -22,8 +22,9 @@ Two forms of the data are on offer:
 
 The files live in ``entree/data/`` (a CSV and a JSON of column types, levels,
 classes, source and licence per dataset) and are read with :mod:`importlib.resources`,
-so they load from a wheel as well as from a source checkout. ``datasets/README.md`` in
-the source tree gives each dataset's provenance and licence.
+so they load from a wheel as well as from a source checkout.
+``entree/_docs/datasets.md`` (installed with the package) gives each dataset's
+provenance and licence.
 
 Examples
 --------

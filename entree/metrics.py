@@ -327,8 +327,9 @@ def brier_score(
     *,
     labels: ArrayLike | None = None,
     sample_weight: ArrayLike | None = None,
+    convention: str = "multiclass",
 ) -> float:
-    r"""Multiclass Brier score: mean squared distance to the one-hot truth.
+    r"""Brier score: mean squared distance to the one-hot truth.
 
     Parameters
     ----------
@@ -341,12 +342,17 @@ def brier_score(
         All class labels; inferred from ``y_true`` when None.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
+    convention : {"multiclass", "binary"}, default="multiclass"
+        "multiclass" sums the squared errors over all classes (Brier's original
+        score, 0 to 2). "binary", for two classes only, counts the positive
+        class's column alone (0 to 1), as ``sklearn.metrics.brier_score_loss``
+        does for a binary problem: half the multiclass score.
 
     Returns
     -------
     score : float
         The (weighted) mean over samples, between 0 (certain and right) and 2
-        (certain and wrong). Lower is better.
+        (certain and wrong), or 1 with ``convention="binary"``. Lower is better.
 
     See Also
     --------
@@ -358,7 +364,8 @@ def brier_score(
 
     This is Brier's original multiclass score. For a binary problem it is **twice**
     ``sklearn.metrics.brier_score_loss``, which only counts the positive class's
-    column. Inputs are validated as in :func:`log_loss`.
+    column; ``convention="binary"`` gives sklearn's number. Inputs are validated
+    as in :func:`log_loss`.
 
     References
     ----------
@@ -374,9 +381,24 @@ def brier_score(
     2.0
     >>> brier_score([0, 1], [0.5, 0.5])
     0.5
+    >>> brier_score([0, 1], [0.5, 0.5], convention="binary")
+    0.25
     """
+    if convention not in ("multiclass", "binary"):
+        raise ValueError(
+            f"convention must be 'multiclass' or 'binary', got {convention!r}"
+        )
     one_hot, proba, weights = _prepare(y_true, y_proba, labels, sample_weight)
-    per_sample = np.sum((proba - one_hot) ** 2, axis=1)
+    if convention == "binary":
+        if proba.shape[1] != 2:
+            raise ValueError(
+                f"convention='binary' needs two classes, got {proba.shape[1]}; "
+                "use convention='multiclass'"
+            )
+        # both columns carry the same squared error: count the positive one
+        per_sample = (proba[:, 1] - one_hot[:, 1]) ** 2
+    else:
+        per_sample = np.sum((proba - one_hot) ** 2, axis=1)
     return float(_weighted_mean(per_sample, weights))
 
 

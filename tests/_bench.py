@@ -20,7 +20,8 @@ BENCH_DIR = Path(
 
 if not (BENCH_DIR / "benchdata.py").exists():
     pytest.skip(
-        f"the shared corpus is not at {BENCH_DIR} (set ENTREE_BENCH_DIR)",
+        f"the shared corpus is not at {BENCH_DIR} (set ENTREE_BENCH_DIR to the "
+        "folder that holds benchdata.py, the shared/bench folder beside the repo)",
         allow_module_level=True,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import subprocess
 import sys
 
@@ -37,10 +38,18 @@ def run(capsys, *argv):
     return code, out, err
 
 
+NOTES = ("entree: fitting ", "entree: reading ", "entree: predicting ")
+
+
+def without_notes(err: str) -> list[str]:
+    """Standard error less the notes a slow step prints (timing-dependent)."""
+    return [line for line in err.strip().splitlines() if not line.startswith(NOTES)]
+
+
 def assert_error(code, err, *fragments, exit_code=1):
     """One line 'entree: error: ...' naming the problem, no traceback."""
     assert code == exit_code
-    lines = err.strip().splitlines()
+    lines = without_notes(err)
     assert len(lines) == 1, err
     assert lines[0].startswith("entree: error: ")
     for fragment in fragments:
@@ -120,7 +129,7 @@ def test_datasets_unknown_name(capsys):
 # -- fit -------------------------------------------------------------------------
 def test_fit_bundled_dataset_prints_tree_with_gains(capsys):
     code, out, err = run(capsys, "fit", "play_tennis")
-    assert code == 0 and err == ""
+    assert code == 0 and without_notes(err) == []
     assert "C4.5 tree for 'class' from bundled dataset 'play_tennis'" in out
     assert "outlook: n=14, entropy 0.940, gain 0.247" in out
     assert "|--- outlook = sunny" in out
@@ -436,3 +445,268 @@ def test_progress_rewrites_one_line_on_a_terminal():
     text = stream.getvalue()
     assert text.startswith("\rfold 1/3\rfold 2/3\rfold 3/3")
     assert "\n" not in text and text.endswith("\r")
+
+
+# -- files and interrupts ------------------------------------------------------------
+def test_fit_saves_the_model_before_printing_the_tree(capsys, tmp_path, monkeypatch):
+    """Ctrl-C (or a failure) while the tree prints must not lose the fitted model."""
+    path = tmp_path / "m.json"
+
+    def interrupted_print(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entree, "export_text", interrupted_print)
+    code, _, err = run(capsys, "fit", "play_tennis", "--out", path)
+    assert code == 130
+    assert err.strip() == "entree: interrupted"
+    model = entree.load_model(path)
+    assert model.get_n_leaves() == 5
+
+
+@pytest.mark.parametrize(
+    "argv, target",
+    [
+        (["fit", "play_tennis"], "_read_table"),
+        (["evaluate", "play_tennis"], "_read_table"),
+        (["predict", "MODEL", "play_tennis"], "_align"),
+        (["explain", "MODEL", "play_tennis"], "_align"),
+        (["explain", "MODEL"], "_summary"),
+        (["datasets"], "dataset_info"),
+    ],
+)
+def test_interrupt_in_any_command_is_one_line_and_130(
+    capsys, monkeypatch, model_file, argv, target
+):
+    import entree._cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    owner = entree.datasets if target == "dataset_info" else cli
+    monkeypatch.setattr(owner, target, interrupted)
+    code, _, err = run(capsys, *[model_file if a == "MODEL" else a for a in argv])
+    assert code == 130
+    assert err == "entree: interrupted\n"
+
+
+def test_interrupt_surfacing_from_a_kernel_as_system_error(capsys, monkeypatch):
+    """Ctrl-C inside compiled code can come back as SystemError: still 130."""
+
+    def fit(self, X, y):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("returned a result with an exception set") from interrupt
+
+    monkeypatch.setattr(entree.C45Classifier, "fit", fit)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 130
+    assert err == "entree: interrupted\n"
+
+
+def test_other_system_errors_are_not_hidden(capsys, monkeypatch):
+    def fit(self, X, y):
+        raise SystemError("a real bug")
+
+    monkeypatch.setattr(entree.C45Classifier, "fit", fit)
+    with pytest.raises(SystemError, match="a real bug"):
+        main(["fit", "play_tennis"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_while_reading_a_big_csv(tmp_path):
+    """SIGINT once the CLI says it is reading: exit 130, one line, no traceback."""
+    import signal
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.normal(size=(200_000, 8)), columns=[f"x{i}" for i in range(8)]
+    )
+    frame["class"] = rng.integers(0, 2, len(frame))
+    path = tmp_path / "big.csv"
+    frame.to_csv(path, index=False)
+    process = subprocess.Popen(
+        [sys.executable, "-X", "faulthandler", "-m", "entree", "fit", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = process.stderr.readline()
+    assert first.startswith(f"entree: reading {path} (")
+    process.send_signal(signal.SIGINT)
+    out, rest = process.communicate(timeout=300)
+    assert process.returncode == 130
+    lines = rest.splitlines()  # perhaps a note on a slow step, then one line
+    assert lines[-1] == "entree: interrupted"
+    assert all(line.startswith("entree: ") for line in lines), rest
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to this process")
+def test_ctrl_c_during_a_csv_read_waits_for_the_read_to_end():
+    """pandas' threaded reader must not be interrupted midway (it can crash)."""
+    import os
+    import signal
+
+    from entree._cli import _interrupt_after
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupt_after():
+            os.kill(os.getpid(), signal.SIGINT)
+            finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_slow_fit_says_what_it_is_doing(capsys, monkeypatch):
+    import time
+
+    import entree._cli as cli
+
+    original = entree.C45Classifier.fit
+
+    def slow_fit(self, X, y):
+        time.sleep(0.5)
+        return original(self, X, y)
+
+    monkeypatch.setattr(cli, "_SLOW_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(entree.C45Classifier, "fit", slow_fit)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 0
+    assert err == "entree: fitting C4.5 on 14 rows x 4 features\n"
+
+
+def test_a_quick_fit_prints_no_note(capsys, monkeypatch):
+    import entree._cli as cli
+
+    monkeypatch.setattr(cli, "_SLOW_AFTER_SECONDS", 60.0)
+    code, _, err = run(capsys, "fit", "play_tennis")
+    assert code == 0 and err == ""
+
+
+def test_evaluate_names_the_brier_convention(capsys):
+    code, out, _ = run(capsys, "evaluate", "vote", "--cv", "0")
+    assert code == 0
+    multiclass = re.search(r"Brier score \(multiclass sum, 0-2\)\s+([0-9.]+)", out)
+    binary = re.search(r"Brier score \(binary, as sklearn, 0-1\)\s+([0-9.]+)", out)
+    assert multiclass and binary, out
+    assert float(binary.group(1)) == pytest.approx(
+        float(multiclass.group(1)) / 2, abs=1e-4
+    )
+
+
+def test_evaluate_multiclass_has_no_binary_brier(capsys):
+    code, out, _ = run(capsys, "evaluate", "iris", "--cv", "0")
+    assert code == 0
+    assert "Brier score (multiclass sum, 0-2)" in out
+    assert "binary" not in out
+
+
+# -- the CSV reader keeps its conventions at pandas speed ----------------------------
+def test_csv_conventions(tmp_path, capsys):
+    """Text as written ("TRUE", "007", "NA"), stripped; empty = missing; numbers."""
+    from entree._cli import Table, _read_csv, _split_target
+
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "flag, code ,n,word,label\n"
+        "TRUE,007,1,NA ,007\n"
+        "FALSE,x,2,  ,1\n"
+        ",008,,b,007\n"
+        "TRUE,009,4,b,1\n"
+    )
+    frame = _read_csv(str(path), text_positions=(-1,))
+    assert list(frame.columns) == ["flag", "code", "n", "word", "label"]
+    X, y, target = _split_target(Table(frame, "d.csv", "label"), None)
+    assert target == "label" and list(y) == ["007", "1", "007", "1"]
+    assert X["flag"].dtype == "category"
+    assert list(X["flag"].astype(object)[[0, 1, 3]]) == ["TRUE", "FALSE", "TRUE"]
+    assert pd.isna(X["flag"][2])
+    assert list(X["code"].astype(object)) == ["007", "x", "008", "009"]
+    assert X["n"].dtype == "float64" and X["n"].isna().tolist() == [0, 0, 1, 0]
+    assert X["word"].astype(object)[0] == "NA" and pd.isna(X["word"][1])
+
+
+def test_predict_reads_nominal_columns_as_text(tmp_path, capsys):
+    """A nominal column whose new values all look like numbers keeps its text."""
+    train = tmp_path / "train.csv"
+    train.write_text("code,class\n" + "01,a\n02,b\nxx,b\n" * 5)
+    model = tmp_path / "m.json"
+    assert main(["fit", str(train), "--out", str(model)]) == 0
+    new = tmp_path / "new.csv"
+    new.write_text("code\n01\n02\n")
+    capsys.readouterr()
+    code, out, _ = run(capsys, "predict", model, new)
+    assert code == 0
+    assert out.split() == ["prediction", "a", "b"]
+
+
+# -- big trees print their first levels ----------------------------------------------
+@pytest.fixture(scope="module")
+def noisy_csv(tmp_path_factory):
+    """Labels independent of the features: ID3 grows a tree of many hundred nodes."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1500, 4)), columns=["a", "b", "c", "d"])
+    frame["class"] = rng.choice(["x", "y"], size=len(frame))
+    path = tmp_path_factory.mktemp("noisy") / "noisy.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _leaf_lines(out: str) -> int:
+    return sum("--- class: " in line for line in out.splitlines())
+
+
+def test_fit_big_tree_prints_its_first_levels(capsys, noisy_csv, tmp_path):
+    out_path = tmp_path / "m.json"
+    code, out, _ = run(capsys, "fit", noisy_csv, "--model", "id3", "--out", out_path)
+    assert code == 0
+    model = entree.load_model(out_path)
+    assert model.tree_.node_count > 200
+    note = out.strip().splitlines()[-1]
+    match = re.fullmatch(
+        r"\(the tree has (\d+) nodes and depth (\d+); shown to depth (\d+): "
+        r"--full prints it all, --print-depth N to depth N\)",
+        note,
+    )
+    assert match, note
+    assert int(match[1]) == model.tree_.node_count
+    assert int(match[2]) == model.get_depth()
+    shown = int(match[3])
+    depth = model.tree_.depth
+    assert (depth <= shown).sum() <= 200 < (depth <= shown + 1).sum()
+    assert "truncated branch" in out
+    assert len(out.splitlines()) < 450
+
+
+def test_fit_full_and_print_depth(capsys, noisy_csv, tmp_path):
+    out_path = tmp_path / "m.json"
+    code, out, _ = run(
+        capsys, "fit", noisy_csv, "--model", "id3", "--full", "--out", out_path
+    )
+    assert code == 0
+    assert _leaf_lines(out) == entree.load_model(out_path).get_n_leaves()
+    assert "--full prints it all" not in out
+    code, out, _ = run(capsys, "fit", noisy_csv, "--model", "id3", "--print-depth", "1")
+    assert code == 0
+    assert "shown to depth 1:" in out.splitlines()[-1]
+    tree_lines = [line for line in out.splitlines() if line.startswith("|")]
+    assert all(line.count("|") <= 2 for line in tree_lines)
+
+
+def test_fit_small_tree_prints_all_without_a_note(capsys):
+    code, out, _ = run(capsys, "fit", "play_tennis")
+    assert code == 0
+    assert _leaf_lines(out) == 5
+    assert "--full" not in out
+
+
+def test_fit_print_options_usage_errors(capsys):
+    code, _, err = run(capsys, "fit", "vote", "--full", "--print-depth", "2")
+    assert code == 2 and "not allowed with argument" in err
+    code, _, err = run(capsys, "fit", "vote", "--print-depth", "-1")
+    assert code == 2 and "must be at least 0, got -1" in err

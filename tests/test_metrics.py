@@ -304,6 +304,34 @@ def test_brier_score_range_and_labels():
     assert brier_score(["a"], [[0.5, 0.5, 0.0]], labels=["a", "b", "c"]) == 0.5
 
 
+def test_brier_score_binary_convention_is_sklearns_brier_score_loss():
+    rng = np.random.default_rng(8)
+    y = rng.choice(["ham", "spam"], size=40)
+    p = rng.random(40)
+    weights = rng.random(40)
+    for proba in (p, np.column_stack([1 - p, p])):
+        assert_allclose(
+            brier_score(y, proba, sample_weight=weights, convention="binary"),
+            sklearn.metrics.brier_score_loss(
+                y, p, sample_weight=weights, pos_label="spam"
+            ),
+            rtol=RTOL,
+        )
+    assert brier_score([0, 1], [[0, 1], [1, 0]], convention="binary") == 1.0
+    assert brier_score([0, 1], [[0, 1], [1, 0]], convention="multiclass") == 2.0
+
+
+def test_brier_score_convention_errors():
+    with pytest.raises(
+        ValueError, match="convention='binary' needs two classes, got 3"
+    ):
+        brier_score([0, 1, 2], np.full((3, 3), 1 / 3), convention="binary")
+    with pytest.raises(
+        ValueError, match="convention must be 'multiclass' or 'binary', got 'sum'"
+    ):
+        brier_score([0, 1], [0.5, 0.5], convention="sum")
+
+
 def test_brier_score_errors_like_log_loss():
     with pytest.raises(ValueError, match="y_true contains only one label"):
         brier_score([1, 1], [0.2, 0.3])

@@ -605,7 +605,7 @@ class C45Classifier(BaseEntropyTree):
         prior; "shrinkage" shrinks each node toward its parent's smoothed
         distribution; "laplace" is (n_c + 1) / (n + K) (J48 -A); "none" gives raw
         frequencies (a zero for every class a leaf never saw). See
-        docs/probabilities.md.
+        entree/_docs/probabilities.md (installed with the package).
     smoothing_strength : float >= 0 or "auto", default="auto"
         m (or the shrinkage strength), in cases (training rows, or sample
         weights expressed in cases: see ``fit``). "auto" chooses it from
@@ -630,7 +630,7 @@ class C45Classifier(BaseEntropyTree):
         training rows "auto" keeps hard thresholds, since soft routing makes
         prediction cost grow with the number of leaves a row reaches (and the
         CV for the strength alone uses at most 1500 rows). See
-        docs/probabilities.md.
+        entree/_docs/probabilities.md (installed with the package).
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
