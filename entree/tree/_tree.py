@@ -116,6 +116,10 @@ class Tree:
     ``sklearn_value``. ``n_classes`` is an int, not sklearn's per-output array.
     A row with a missing value is counted in every branch it went down, so
     ``n_node_samples`` of the children can add up to more than the parent's.
+    Sample weights are relative, so weighted counts are in cases: the fit
+    rescales the weights (to sum to the rows with positive weight, or to whole
+    counts when every weight is a multiple of the smallest), and ``value`` and
+    ``weighted_n_node_samples`` are sklearn's up to that one factor.
     A tree with a nominal or multiway split has no ``children_left`` /
     ``children_right`` (reading them raises ValueError naming the node): its
     branches are ``children_of(node)``, from ``children_ptr`` and ``children``.
