@@ -1,4 +1,4 @@
-"""The numba engine: binning, histograms and the builder's bookkeeping."""
+"""The compiled engine: binning, histograms and the builder's bookkeeping."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from hypothesis import strategies as st
 
 from entree import C45Classifier, ID3Classifier
 from entree.tree._binning import codes_for, fit_bins
-from entree.tree._builder import (
-    _layout,
-    _present_bins,
-    _score_feature,
-    _score_numeric_whole,
-    _xlog2x_table,
-    build_histogram,
-    grow_tree,
-    whole_count_tables,
-)
+from entree.tree._builder import _layout, _xlog2x_table, grow_tree
+from entree.tree._kernels import _histogram, _split
 
 
 @settings(max_examples=60, deadline=None)
@@ -63,7 +55,7 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
         bin_class = np.full(bin_offset[-1], -1, dtype=np.int32)
-        used_bits = build_histogram(
+        used_bits = _histogram.py_build_histogram(
             codes,
             y,
             rows,
@@ -96,7 +88,7 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
                 expected.sum(axis=1),
             )
             present = np.empty(n_bins[f] + 1, dtype=np.int64)
-            count = _present_bins(
+            count = _split.py_present_bins(
                 hist,
                 totals,
                 bin_offset[f],
@@ -131,12 +123,12 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
         bin_class = np.zeros(bin_offset[-1], dtype=np.int32)
-        used_bits = build_histogram(
+        used_bits = _histogram.py_build_histogram(
             codes, y, rows, weights, 0, n_rows, bin_offset, n_classes, hist, bits,
             word_offset, bin_class,
         )  # fmt: skip
         present = np.empty(nb + 1, dtype=np.int64)
-        n_present = _present_bins(
+        n_present = _split.py_present_bins(
             hist, totals, 0, nb, bits, word_offset[0], used_bits, present
         )
         value = np.bincount(y, weights=weights, minlength=n_classes)
@@ -145,13 +137,15 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
         pair = np.empty(table.shape[0] + n_classes)
         offset = np.empty(n_classes, dtype=np.int64)
         total_pair = np.empty(table.shape[0])
-        assert whole_count_tables(value, total, table, pair, offset, total_pair)
+        assert _split.py_whole_count_tables(
+            value, total, table, pair, offset, total_pair
+        )
         for min_cases in (1.0, 2.0, 5.0):
-            general = _score_feature(
+            general = _split.py_score_feature(
                 hist, totals, 0, nb, False, n_classes, value, total, min_cases, True,
                 np.empty(n_classes), np.empty(n_classes), table, present, n_present,
             )  # fmt: skip
-            whole = _score_numeric_whole(
+            whole = _split.py_score_numeric_whole(
                 hist, totals, 0, n_classes, value, total, min_cases, True, table,
                 present, n_present, pair, offset, total_pair,
                 np.empty(n_classes, dtype=np.int64), bin_class, used_bits,
@@ -163,13 +157,13 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
 def test_whole_count_tables_refuse_fractional_counts_and_large_nodes():
     table = _xlog2x_table(100)
     pair, offset, total_pair = np.empty(110), np.empty(2, np.int64), np.empty(102)
-    assert not whole_count_tables(
+    assert not _split.py_whole_count_tables(
         np.array([2.5, 3.0]), 5.5, table, pair, offset, total_pair
     )
-    assert not whole_count_tables(
+    assert not _split.py_whole_count_tables(
         np.array([60.0, 60.0]), 120.0, table, pair, offset, total_pair
     )
-    assert whole_count_tables(
+    assert _split.py_whole_count_tables(
         np.array([6.0, 3.0]), 9.0, table, pair, offset, total_pair
     )
     np.testing.assert_allclose(total_pair[:10], table[:10] + table[9::-1])
@@ -214,31 +208,30 @@ def test_histogram_subtraction_gives_the_same_tree_as_direct_counting():
     np.testing.assert_allclose(big.tree_.value, small.tree_.value)
 
 
-def test_prefetch_hint_compiles_for_the_arrays_the_builder_reads():
-    import numba
-
-    from entree.tree._prefetch import prefetch_row
-
-    @numba.njit
-    def touch(codes, labels, rows):
-        total = 0
-        for i in range(rows.shape[0]):
-            prefetch_row(codes, rows[i] + 1000)  # past the end: only a hint
-            prefetch_row(labels, rows[i])
-            total += codes[rows[i], 1] + labels[rows[i]]
-        return total
-
-    codes = np.arange(30, dtype=np.uint8).reshape(10, 3)
-    labels = np.arange(10, dtype=np.intp)
-    rows = np.array([0, 4, 9], dtype=np.int32)
-    assert touch(codes, labels, rows) == (1 + 13 + 28) + (0 + 4 + 9)
-
-    @numba.njit
-    def misuse(value):
-        prefetch_row(value, 0)
-
-    with pytest.raises(numba.core.errors.TypingError):
-        misuse(3.0)
+def test_prefetched_rows_at_the_end_of_the_data_count_as_the_rest():
+    # The histogram asks for the codes and label of a row a few entries ahead; on a
+    # node whose rows are the data's last ones, or fewer than that distance, the
+    # counts must still be exactly numpy's.
+    rng = np.random.default_rng(11)
+    n, n_classes = 50, 3
+    n_bins = np.array([4, 7])
+    codes = np.column_stack([rng.integers(0, nb + 1, n) for nb in n_bins])
+    codes = np.ascontiguousarray(codes, dtype=np.uint8)
+    labels = rng.integers(0, n_classes, n).astype(np.intp)
+    bin_offset, word_offset, size = _layout(n_bins, n_classes)
+    for rows in (np.arange(n - 20, n), np.array([n - 1, 0, n - 2]), np.arange(n)):
+        rows = rows.astype(np.int32)
+        hist = np.zeros(size)
+        _histogram.py_build_histogram(
+            codes, labels, rows, np.ones(rows.shape[0]), 0, rows.shape[0],
+            bin_offset, n_classes, hist, np.zeros(word_offset[-1], dtype=np.uint64),
+            word_offset, np.zeros(bin_offset[-1], dtype=np.int32),
+        )  # fmt: skip
+        for f in range(2):
+            expected = np.zeros((n_bins[f] + 1, n_classes))
+            np.add.at(expected, (codes[rows, f].astype(int), labels[rows]), 1.0)
+            got = hist[bin_offset[f] * n_classes : bin_offset[f + 1] * n_classes]
+            np.testing.assert_array_equal(got.reshape(-1, n_classes), expected)
 
 
 def test_codes_take_one_byte_when_they_fit_and_the_tree_does_not_depend_on_it():
