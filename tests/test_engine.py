@@ -283,3 +283,32 @@ def test_zero_weight_rows_of_a_category_without_a_branch_change_nothing(Model):
     np.testing.assert_allclose(
         with_zero.predict_proba(X_all), without.predict_proba(X_all)
     )
+
+
+def test_ctrl_c_stops_a_long_growth_promptly():
+    # The builder runs without the GIL; it must still look for Ctrl-C every few
+    # milliseconds and hand the KeyboardInterrupt on (freeing its buffers).
+    import _thread
+    import threading
+    import time
+
+    rng = np.random.default_rng(13)
+    n, n_features = 400_000, 30
+    codes = rng.integers(0, 255, (n, n_features), dtype=np.uint8)
+    y = rng.integers(0, 10, n).astype(np.intp)  # noise: a huge tree, seconds to grow
+    n_bins = np.full(n_features, 255)
+    nominal = np.zeros(n_features, dtype=bool)
+    args = (np.ones(n), n_bins, nominal, 10, 1, 2.0, 2.0, -1, 0.0, True)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            grow_tree(codes, y, *args)
+        elapsed = time.perf_counter() - start
+    finally:
+        timer.cancel()
+    assert elapsed < 1.5
+    # and the builder still works afterwards
+    small = grow_tree(codes[:2000], y[:2000], np.ones(2000), *args[1:])
+    assert small[0].shape[0] > 1
