@@ -312,3 +312,41 @@ def test_ctrl_c_stops_a_long_growth_promptly():
     # and the builder still works afterwards
     small = grow_tree(codes[:2000], y[:2000], np.ones(2000), *args[1:])
     assert small[0].shape[0] > 1
+
+
+def _grow_args(n=30_000, n_features=20, n_classes=4, seed=17, missing=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int) + (X[:, 3] > 1) * 2
+    y = np.minimum(y, n_classes - 1).astype(np.intp)
+    X[rng.random(X.shape) < missing] = np.nan
+    nominal = np.zeros(n_features, dtype=bool)
+    codes, bins = fit_bins(X, nominal, [None] * n_features, max_bins=255)
+    weights = rng.integers(1, 3, n).astype(float) if missing else np.ones(n)
+    return (codes, y, weights, bins.n_bins, nominal, n_classes, 1, 2.0, 2.0, -1, 0.0)
+
+
+@pytest.mark.parametrize("missing", [0.0, 0.1])
+def test_the_tree_does_not_depend_on_the_thread_count(missing):
+    from threadpoolctl import threadpool_limits
+
+    args = _grow_args(missing=missing)
+    with threadpool_limits(1):
+        one = grow_tree(*args, True)
+    two = grow_tree(*args, True, n_threads=2)
+    with threadpool_limits(2):
+        default = grow_tree(*args, True)
+    for a, b, c in zip(one, two, default):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+
+
+def test_a_full_subtraction_pool_gives_the_same_tree_for_whole_weights():
+    # With no room for remainders every child is counted directly; with whole
+    # weights the counts are exact either way, so the tree is the same.
+    args = _grow_args(n=20_000)
+    roomy = grow_tree(*args, True, hist_budget=1 << 30)
+    tight = grow_tree(*args, True, hist_budget=0)  # four histograms
+    assert roomy[9].max() > 8  # deeper than the pool
+    for a, b in zip(roomy, tight):
+        np.testing.assert_array_equal(a, b)

@@ -35,6 +35,15 @@ CRITERION_GAIN_RATIO = 1
 HIST_BUDGET = 64 << 20
 
 
+def _effective_n_threads():
+    """Threads the kernels may use: OpenMP's default, within threadpoolctl's limits."""
+    try:
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+    except ImportError:  # a future sklearn without the helper: one thread is safe
+        return 1
+    return int(_openmp_effective_n_threads())
+
+
 def _codes_array(codes):
     codes = np.asarray(codes)
     if codes.dtype not in (np.uint8, np.uint16):
@@ -56,14 +65,19 @@ def grow_tree(
     min_gain,
     mdl,
     *,
-    n_threads=1,
+    n_threads=None,
+    hist_budget=HIST_BUDGET,
 ):
     """Grow the tree depth-first; returns the node arrays (see Tree).
 
     (feature, cut_lo, cut_hi, first_child, n_children, branch_code, branch_weight,
-    value, n_rows, depth, gain, split_info). ``n_threads`` threads count the
-    histograms of large nodes; the tree does not depend on it.
+    value, n_rows, depth, gain, split_info). ``n_threads`` threads (default: as many
+    as OpenMP and threadpoolctl allow) count and score the histograms of large
+    nodes; the tree does not depend on it. ``hist_budget`` bounds the bytes of the
+    histograms kept for subtraction.
     """
+    if n_threads is None:
+        n_threads = _effective_n_threads()
     return _grow.grow_tree(
         _codes_array(codes),
         np.ascontiguousarray(y, dtype=np.int64),
@@ -77,8 +91,8 @@ def grow_tree(
         int(max_depth),
         float(min_gain),
         bool(mdl),
-        int(n_threads),
-        HIST_BUDGET,
+        max(int(n_threads), 1),
+        int(hist_budget),
     )
 
 
