@@ -39,6 +39,11 @@ cdef enum:
     # Look for Ctrl-C after this many nodes or rows counted, whichever comes first.
     CHECK_EVERY_NODES = 64
     CHECK_EVERY_ROWS = 1000000
+    # Nodes below this many cell updates (rows x features) are counted by one
+    # thread, and dense nodes whose histograms have fewer cells scored by one: a
+    # parallel region would cost more than it saves.
+    PARALLEL_BUILD_WORK = 200000
+    PARALLEL_SCORE_WORK = 200000
 
 cdef enum Status:
     OK = 0
@@ -117,6 +122,8 @@ cdef struct Builder:
     float64_t min_samples_split
     int64_t max_depth
     int n_threads
+    int64_t parallel_build_work  # rows x features from which a build is threaded
+    int64_t parallel_score_work  # histogram size from which a dense node's scoring is threaded
     # histogram layout
     int64_t *bin_offset
     int64_t *word_offset
@@ -276,6 +283,7 @@ cdef void _free_builder(Builder *b) noexcept nogil:
             free(b.work[i].known)
             free(b.work[i].left)
             free(b.work[i].left_count)
+            free(b.work[i].active)
             free(b.work[i].present)
     free(b.work)
     free(b.work_sel)
@@ -385,9 +393,11 @@ cdef int _allocate(Builder *b, Py_ssize_t hist_budget) noexcept nogil:
         b.work[i].known = <float64_t *>malloc((K + 1) * sizeof(float64_t))
         b.work[i].left = <float64_t *>malloc((K + 1) * sizeof(float64_t))
         b.work[i].left_count = <int64_t *>malloc((K + 1) * sizeof(int64_t))
+        b.work[i].active = <int64_t *>malloc((K + 1) * sizeof(int64_t))
         b.work[i].present = <int64_t *>malloc((b.max_nb + 1) * sizeof(int64_t))
         if (b.work[i].known == NULL or b.work[i].left == NULL
-                or b.work[i].left_count == NULL or b.work[i].present == NULL):
+                or b.work[i].left_count == NULL or b.work[i].active == NULL
+                or b.work[i].present == NULL):
             return -1
     b.work_sel = <float64_t *>malloc((F + 1) * sizeof(float64_t))
     b.work_gain = <float64_t *>malloc((F + 1) * sizeof(float64_t))
@@ -697,7 +707,8 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
             rows_since_check += end - start
             use_bits = build_histogram(
                 codes, F, b.y, b.rows, b.row_weight, start, end, b.bin_offset, K,
-                b.scratch, b.bits, b.word_offset, b.bin_class, b.n_threads,
+                b.scratch, b.bits, b.word_offset, b.bin_class,
+                b.n_threads if (end - start) * F >= b.parallel_build_work else 1,
             )
             if mode == SUBTRACT:
                 remainder = b.pool.buffers[slot]
@@ -717,7 +728,7 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
             split = choose_split(
                 &b.ctx, hist, &b.nodes.value[node * K], node_total, whole, b.bits,
                 use_bits, b.bin_class, b.work,
-                b.n_work if not use_bits and b.n_bins_total * K >= 20000 else 1,
+                b.n_work if not use_bits and b.hist_size >= b.parallel_score_work else 1,
                 b.work_sel, b.work_gain, b.work_info, b.work_lo, b.work_hi,
             )
         if split.feature < 0:
@@ -836,6 +847,8 @@ def grow_tree(
     bint mdl,
     int n_threads=1,
     Py_ssize_t hist_budget=64 << 20,
+    int64_t parallel_build_work=PARALLEL_BUILD_WORK,
+    int64_t parallel_score_work=PARALLEL_SCORE_WORK,
 ):
     """Grow the tree depth-first; returns the node arrays (see Tree).
 
@@ -871,6 +884,8 @@ def grow_tree(
     b.min_samples_split = min_samples_split
     b.max_depth = max_depth
     b.n_threads = n_threads if n_threads > 1 else 1
+    b.parallel_build_work = parallel_build_work
+    b.parallel_score_work = parallel_score_work
     b.ctx.criterion = criterion
     b.ctx.min_cases = min_cases
     b.ctx.min_gain = min_gain

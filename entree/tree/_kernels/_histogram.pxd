@@ -16,12 +16,6 @@ cdef enum:
     PREFETCH_BUILD = 8
     PREFETCH_COUNT = 32
 
-# Below this many cell updates (rows x features) a node's histogram is built by one
-# thread: a parallel region costs more than it saves.
-cdef enum:
-    PARALLEL_MIN_WORK = 100000
-
-
 cdef inline bint is_dense(Py_ssize_t n_rows, Py_ssize_t n_features,
                           Py_ssize_t n_bins_total) noexcept nogil:
     """True when a node's rows touch more histogram cells than the histogram has."""

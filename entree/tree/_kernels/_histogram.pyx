@@ -69,9 +69,7 @@ cdef bint build_histogram(
     cdef const code_t *row
     if is_dense(end - start, n_features, n_bins_total):
         # many rows: count classes only, then total every bin in one pass
-        n_blocks = 1
-        if n_threads > 1 and (end - start) * n_features >= PARALLEL_MIN_WORK:
-            n_blocks = n_threads if n_threads < n_features else n_features
+        n_blocks = n_threads if n_threads < n_features else n_features
         if n_blocks <= 1:
             _build_dense_block(codes, n_features, y, rows, row_weight, start, end,
                                bin_offset, n_classes, out, 0, n_features)

@@ -55,6 +55,7 @@ cdef struct ScoreWork:
     float64_t *known          # n_classes
     float64_t *left           # n_classes
     int64_t *left_count       # n_classes
+    int64_t *active           # n_classes: the classes present at the node
     int64_t *present          # max n_bins + 1
 
 
@@ -82,7 +83,7 @@ cdef SplitScore score_numeric_whole(
     const float64_t *node_value, float64_t node_total, float64_t min_cases, bint mdl,
     const float64_t *table, const int64_t *present, Py_ssize_t n_present,
     const float64_t *pair, const int64_t *pair_offset, const float64_t *total_pair,
-    int64_t *left_count, const int32_t *bin_class, bint use_class,
+    int64_t *left_count, int64_t *active, const int32_t *bin_class, bint use_class,
 ) noexcept nogil
 
 cdef Split choose_split(

@@ -278,19 +278,21 @@ cdef SplitScore score_numeric_whole(
     const float64_t *node_value, float64_t node_total, float64_t min_cases, bint mdl,
     const float64_t *table, const int64_t *present, Py_ssize_t n_present,
     const float64_t *pair, const int64_t *pair_offset, const float64_t *total_pair,
-    int64_t *left_count, const int32_t *bin_class, bint use_class,
+    int64_t *left_count, int64_t *active, const int32_t *bin_class, bint use_class,
 ) noexcept nogil:
     """score_feature for a numeric column at a node with whole counts, no missing.
 
     Gives the same cut and figures as the general path (up to rounding), by table
     lookups (see whole_count_tables); a bin holding one row moves only its class.
+    Classes absent from the node are skipped: their terms are exactly zero.
     """
     cdef Py_ssize_t K = n_classes
     cdef int64_t n = <int64_t>node_total
     cdef float64_t min_split, pair_sum, known_info, best_info, info, h, gain
     cdef float64_t selection, split_info
     cdef int64_t left_w, best_lo, best_hi, best_left_w, prev, b, w, c, at, here
-    cdef Py_ssize_t k, idx, tries
+    cdef Py_ssize_t k, j, idx, tries
+    cdef Py_ssize_t n_active = 0
     cdef SplitScore s
     if node_total < 2.0 * min_cases - 1e-12 or node_total <= WEIGHT_EPS:
         return _unusable()
@@ -304,6 +306,12 @@ cdef SplitScore score_numeric_whole(
     known_info = table[n]
     for k in range(K):
         left_count[k] = 0
+        if node_value[k] > 0.0:
+            active[n_active] = k
+            n_active += 1
+    # an absent class adds pair[.] = xlog(0) + xlog(0) = 0 and takes table[0] = 0
+    for j in range(n_active):
+        k = active[j]
         pair_sum += pair[pair_offset[k]]
         known_info -= table[<int64_t>node_value[k]]
     left_w = 0
@@ -331,8 +339,9 @@ cdef SplitScore score_numeric_whole(
             left_count[k] += 1
         else:
             at = (base + b) * K
-            for k in range(K):
+            for j in range(n_active):
                 # no test for an empty class: it adds exactly 0
+                k = active[j]
                 c = <int64_t>hist[at + k]
                 here = pair_offset[k] + left_count[k]
                 pair_sum += pair[here + c] - pair[here]
@@ -374,7 +383,7 @@ cdef inline void _score_one(
         s = score_numeric_whole(
             hist, totals, base, ctx.n_classes, node_value, node_total, ctx.min_cases,
             ctx.mdl, ctx.table, work.present, n_present, ctx.pair, ctx.pair_offset,
-            ctx.total_pair, work.left_count, bin_class, use_bits,
+            ctx.total_pair, work.left_count, work.active, bin_class, use_bits,
         )
     else:
         s = score_feature(
@@ -521,11 +530,14 @@ def py_score_numeric_whole(const float64_t[::1] hist, Py_ssize_t totals,
                            const float64_t[::1] total_pair, int64_t[::1] left_count,
                            const int32_t[::1] bin_class, bint use_class):
     """score_numeric_whole over numpy arrays: (selection, gain, split_info, lo, hi)."""
+    if left_count.shape[0] < n_classes or node_value.shape[0] < n_classes:
+        raise ValueError("buffers too small")
+    cdef int64_t[::1] active_v = np.empty(n_classes + 1, dtype=np.int64)
     cdef SplitScore s = score_numeric_whole(
         &hist[0], totals, base, n_classes, &node_value[0], node_total, min_cases, mdl,
         _f64(table), _i64(present), n_present, &pair[0], &pair_offset[0],
-        &total_pair[0], &left_count[0], &bin_class[0] if bin_class.shape[0] else NULL,
-        use_class,
+        &total_pair[0], &left_count[0], &active_v[0],
+        &bin_class[0] if bin_class.shape[0] else NULL, use_class,
     )
     return (s.selection, s.gain, s.split_info, s.lo, s.hi)
 
@@ -564,10 +576,12 @@ def py_choose_split(const float64_t[::1] hist, const int64_t[::1] bin_offset,
     known = np.empty(n_classes)
     left = np.empty(n_classes)
     left_count = np.empty(n_classes, dtype=np.int64)
+    active = np.empty(n_classes + 1, dtype=np.int64)
     present = np.empty(max_nb + 1, dtype=np.int64)
     cdef float64_t[::1] known_v = known
     cdef float64_t[::1] left_v = left
     cdef int64_t[::1] left_count_v = left_count
+    cdef int64_t[::1] active_v = active
     cdef int64_t[::1] present_v = present
     ctx.n_features = n_features
     ctx.n_classes = n_classes
@@ -587,6 +601,7 @@ def py_choose_split(const float64_t[::1] hist, const int64_t[::1] bin_offset,
     work.known = &known_v[0] if n_classes else NULL
     work.left = &left_v[0] if n_classes else NULL
     work.left_count = &left_count_v[0] if n_classes else NULL
+    work.active = &active_v[0]
     work.present = &present_v[0]
     split = choose_split(
         &ctx, &hist[0], &node_value[0], node_total, whole,
