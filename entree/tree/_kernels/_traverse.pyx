@@ -13,6 +13,11 @@ from entree.tree._kernels._common cimport float64_t, int64_t
 import numpy as np
 
 
+cdef enum:
+    # rows routed in lockstep (see _route_block)
+    BLOCK = 32
+
+
 cdef inline float64_t _smooth_left(float64_t x, float64_t low,
                                    float64_t high) noexcept nogil:
     """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0."""
@@ -46,7 +51,7 @@ cdef int64_t _route_row(
     cdef int64_t node, f, child, right, code, j, c, first
     cdef int64_t heaviest = 0
     cdef const int64_t *at
-    cdef float64_t w, x, low, share, total
+    cdef float64_t w, x, low, share
     cdef float64_t best_weight = -1.0
     stack_node[0] = 0
     stack_weight[0] = 1.0
@@ -102,12 +107,103 @@ cdef int64_t _route_row(
             best_weight = w
             heaviest = node
     if normalize:
-        total = 0.0
-        for k in range(n_out):
-            total += out_row[k]
-        for k in range(n_out):
-            out_row[k] /= total
+        _normalize(out_row, n_out)
     return heaviest
+
+
+cdef inline void _normalize(float64_t *out_row, Py_ssize_t n_out) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef float64_t total = 0.0
+    for k in range(n_out):
+        total += out_row[k]
+    for k in range(n_out):
+        out_row[k] /= total
+
+
+cdef void _route_block(
+    Py_ssize_t start,
+    Py_ssize_t end,
+    const float64_t *X,
+    Py_ssize_t n_features,
+    const int64_t *nav,
+    const float64_t *nav_float,
+    Py_ssize_t n_nav,
+    bint soft,
+    bint normalize,
+    const int64_t *children_ptr,
+    const int64_t *children,
+    const int64_t *branch_category,
+    const float64_t *branch_weight,
+    const float64_t *node_proba,
+    Py_ssize_t n_out,
+    float64_t *out,
+    int64_t *heaviest,
+    int64_t *stack_node,
+    float64_t *stack_weight,
+) noexcept nogil:
+    """Route rows start..end (at most BLOCK): single paths in lockstep, others alone.
+
+    Rows descend together one level per pass, so the cache misses of different rows
+    overlap. A row that meets a missing value, a soft band or an unseen category
+    leaves the lockstep and is routed from the root by ``_route_row``. A row that
+    reaches a leaf on one path gets exactly what ``_route_row`` gives it (weight 1).
+    """
+    cdef int64_t node[BLOCK]
+    cdef Py_ssize_t active[BLOCK]
+    cdef bint single[BLOCK]
+    cdef Py_ssize_t n_active = end - start
+    cdef Py_ssize_t a, n_left, r, k
+    cdef int64_t f, child, right, code, j
+    cdef const int64_t *at
+    cdef float64_t x, low, w
+    for r in range(n_active):
+        node[r] = 0
+        active[r] = r
+        single[r] = True
+    while n_active > 0:
+        n_left = 0
+        for a in range(n_active):
+            r = active[a]
+            at = nav + node[r] * n_nav
+            f = at[0]
+            if f < 0:
+                continue  # at its leaf
+            x = X[(start + r) * n_features + f]
+            child = -1
+            if not isnan(x):
+                right = at[3]
+                if right >= 0:
+                    low = nav_float[node[r] * n_nav + 1]
+                    if soft and x > low and x <= nav_float[node[r] * n_nav + 4]:
+                        child = -1  # inside a soft band
+                    else:
+                        child = at[2 + (x > low)]  # left or right, without a branch
+                else:
+                    code = <int64_t>x
+                    for j in range(children_ptr[node[r]], children_ptr[node[r] + 1]):
+                        if branch_category[children[j]] == code:
+                            child = children[j]
+                            break
+            if child < 0:
+                single[r] = False
+                continue
+            node[r] = child
+            active[n_left] = r
+            n_left += 1
+        n_active = n_left
+    w = 1.0
+    for r in range(end - start):
+        if single[r]:
+            for k in range(n_out):
+                out[(start + r) * n_out + k] += w * node_proba[node[r] * n_out + k]
+            heaviest[start + r] = node[r]
+            if normalize:
+                _normalize(out + (start + r) * n_out, n_out)
+        else:
+            heaviest[start + r] = _route_row(
+                X + (start + r) * n_features, nav, nav_float, n_nav, soft, normalize,
+                children_ptr, children, branch_category, branch_weight, node_proba,
+                n_out, out + (start + r) * n_out, stack_node, stack_weight)
 
 
 def traverse(
@@ -134,7 +230,7 @@ def traverse(
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_nodes = nav.shape[0]
-    cdef Py_ssize_t i, t
+    cdef Py_ssize_t b, t
     cdef int64_t *stack_node
     cdef float64_t *stack_weight
     out_array = np.zeros((n_samples, node_proba.shape[1]))
@@ -156,23 +252,36 @@ def traverse(
         free(stack_node)
         free(stack_weight)
         raise MemoryError()
+    cdef Py_ssize_t n_blocks = (n_samples + BLOCK - 1) // BLOCK
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef const float64_t *X_data = &X[0, 0]
+    cdef const int64_t *nav_data = &nav[0, 0]
+    cdef const float64_t *nav_float_data = &nav_float[0, 0]
+    cdef const int64_t *children_ptr_data = &children_ptr[0]
+    cdef const int64_t *branch_category_data = &branch_category[0]
+    cdef const float64_t *branch_weight_data = &branch_weight[0]
+    cdef const float64_t *node_proba_data = &node_proba[0, 0]
+    cdef float64_t *out_data = &out[0, 0]
+    cdef int64_t *heaviest_data = &heaviest[0]
     with nogil:
         if n_threads == 1:
-            for i in range(n_samples):
-                heaviest[i] = _route_row(
-                    &X[i, 0], &nav[0, 0], &nav_float[0, 0], n_nav, soft, normalize,
-                    &children_ptr[0], children_data, &branch_category[0],
-                    &branch_weight[0], &node_proba[0, 0], n_out, &out[i, 0],
-                    stack_node, stack_weight)
+            for b in range(n_blocks):
+                _route_block(
+                    b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
+                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    children_data, branch_category_data, branch_weight_data,
+                    node_proba_data, n_out, out_data, heaviest_data, stack_node,
+                    stack_weight)
         else:
-            for i in prange(n_samples, num_threads=n_threads, schedule="static",
-                            chunksize=512):
+            for b in prange(n_blocks, num_threads=n_threads, schedule="static",
+                            chunksize=16):
                 t = threadid() * (n_nodes + 1)
-                heaviest[i] = _route_row(
-                    &X[i, 0], &nav[0, 0], &nav_float[0, 0], n_nav, soft, normalize,
-                    &children_ptr[0], children_data, &branch_category[0],
-                    &branch_weight[0], &node_proba[0, 0], n_out, &out[i, 0],
-                    stack_node + t, stack_weight + t)
+                _route_block(
+                    b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
+                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    children_data, branch_category_data, branch_weight_data,
+                    node_proba_data, n_out, out_data, heaviest_data, stack_node + t,
+                    stack_weight + t)
     free(stack_node)
     free(stack_weight)
     return out_array, heaviest_array
