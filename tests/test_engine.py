@@ -327,18 +327,36 @@ def _grow_args(n=30_000, n_features=20, n_classes=4, seed=17, missing=0.0):
 
 
 @pytest.mark.parametrize("missing", [0.0, 0.1])
-def test_the_tree_does_not_depend_on_the_thread_count(missing):
+@pytest.mark.parametrize("hist_budget", [64 << 20, 0])
+def test_the_tree_does_not_depend_on_the_thread_count(missing, hist_budget):
+    # Two threads count large histograms by blocks of features and grow subtrees
+    # in parallel; the nodes, their numbering and every float must be the same,
+    # also with fractional weights and a full subtraction pool (where the order
+    # of the subtraction decisions shows in the last bits of the counts).
     from threadpoolctl import threadpool_limits
 
     args = _grow_args(missing=missing)
     with threadpool_limits(1):
-        one = grow_tree(*args, True)
-    two = grow_tree(*args, True, n_threads=2)
+        one = grow_tree(*args, True, hist_budget=hist_budget)
+    two = grow_tree(*args, True, n_threads=2, hist_budget=hist_budget)
     with threadpool_limits(2):
-        default = grow_tree(*args, True)
+        default = grow_tree(*args, True, hist_budget=hist_budget)
     for a, b, c in zip(one, two, default):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
+
+
+def test_many_small_parallel_subtrees_are_numbered_as_in_serial_order():
+    from entree.tree._kernels import _grow
+
+    codes, y, weights, n_bins, nominal, *rest = _grow_args(n=8000, missing=0.1)
+    args = (codes, y.astype(np.int64), weights, n_bins.astype(np.int64),
+            nominal.astype(np.uint8), *rest, True)  # fmt: skip
+    serial = _grow.grow_tree(*args, 1, 0)
+    for task_rows in (64, 300, 5000):
+        parallel = _grow.grow_tree(*args, 2, 0, 200_000, 200_000, task_rows)
+        for a, b in zip(serial, parallel):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_a_full_subtraction_pool_gives_the_same_tree_for_whole_weights():

@@ -13,7 +13,8 @@ import numpy as np
 
 from cpython.exc cimport PyErr_NoMemory
 from libc.math cimport floor, log2
-from libc.stdlib cimport free, malloc, realloc
+from cython.parallel cimport prange, threadid
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memcpy, memset
 
 from entree.tree._kernels._common cimport (
@@ -44,6 +45,10 @@ cdef enum:
     # parallel region would cost more than it saves.
     PARALLEL_BUILD_WORK = 200000
     PARALLEL_SCORE_WORK = 200000
+    # With several threads, subtrees of at most n_samples / (TASKS_PER_THREAD *
+    # n_threads) rows (and at least MIN_TASK_ROWS) are grown in parallel.
+    TASKS_PER_THREAD = 8
+    MIN_TASK_ROWS = 64
 
 cdef enum Status:
     OK = 0
@@ -159,6 +164,29 @@ cdef struct Builder:
     int64_t *work_lo
     int64_t *work_hi
     Branches branches
+    # subtrees grown in parallel (see _defer and _run_tasks)
+    bint borrows_layout        # a task's builder: layout and table are the main's
+    int64_t task_rows          # expandable nodes with at most this many rows are tasks
+    Task *tasks
+    Py_ssize_t n_tasks
+    Py_ssize_t tasks_capacity
+    int *stop                  # set when one thread must stop them all
+    bint checks_signals        # this builder's thread runs the signal handlers
+
+
+# A subtree deferred to be grown by another thread; the serial order is restored when
+# its nodes are put back (see _merge_tasks).
+cdef struct Task:
+    int64_t node               # its root, a node of the main builder
+    int64_t splice             # main nodes created before it was deferred
+    int64_t pool_free          # remainder histograms the serial order leaves it
+    int64_t mode               # BUILD or REMAINDER (hist holds its histogram)
+    int32_t *rows
+    float64_t *row_weight
+    int64_t n_rows
+    float64_t *hist
+    Builder *result
+    int status
 
 
 # -- memory ---------------------------------------------------------------------------
@@ -248,8 +276,10 @@ cdef inline void _pool_release(HistPool *pool, int64_t slot) noexcept nogil:
 cdef void _free_builder(Builder *b) noexcept nogil:
     """Free every buffer of the builder (NULL ones are skipped by free)."""
     cdef Py_ssize_t i
-    free(b.bin_offset)
-    free(b.word_offset)
+    if not b.borrows_layout:
+        free(b.bin_offset)
+        free(b.word_offset)
+        free(b.table)
     free(b.nodes.feature)
     free(b.nodes.cut_lo)
     free(b.nodes.cut_hi)
@@ -274,7 +304,6 @@ cdef void _free_builder(Builder *b) noexcept nogil:
             free(b.pool.buffers[i])
     free(b.pool.buffers)
     free(b.pool.free_ids)
-    free(b.table)
     free(b.pair)
     free(b.pair_offset)
     free(b.total_pair)
@@ -301,15 +330,23 @@ cdef void _free_builder(Builder *b) noexcept nogil:
     free(b.branches.child_start)
     free(b.branches.fill)
     free(b.branches.order)
+    if b.tasks != NULL:
+        for i in range(b.n_tasks):
+            free(b.tasks[i].rows)
+            free(b.tasks[i].row_weight)
+            free(b.tasks[i].hist)
+            if b.tasks[i].result != NULL:
+                _free_builder(b.tasks[i].result)
+                free(b.tasks[i].result)
+    free(b.tasks)
     memset(b, 0, sizeof(Builder))
 
 
-cdef int _allocate(Builder *b, Py_ssize_t hist_budget) noexcept nogil:
-    """Layout and every fixed-size buffer; -1 when memory runs out."""
+cdef int _lay_out(Builder *b) noexcept nogil:
+    """The histogram layout and the c log2 c table; -1 when memory runs out."""
     cdef Py_ssize_t F = b.n_features
     cdef Py_ssize_t K = b.n_classes
-    cdef Py_ssize_t f, i, n_max, n_table
-    cdef Py_ssize_t n_branch_max
+    cdef Py_ssize_t f, i, n_table
     b.bin_offset = <int64_t *>malloc((F + 1) * sizeof(int64_t))
     b.word_offset = <int64_t *>malloc((F + 1) * sizeof(int64_t))
     if b.bin_offset == NULL or b.word_offset == NULL:
@@ -326,31 +363,47 @@ cdef int _allocate(Builder *b, Py_ssize_t hist_budget) noexcept nogil:
     b.totals = b.n_bins_total * K
     b.hist_size = b.n_bins_total * (K + 1)
     b.n_words = b.word_offset[F]
+    # c log2 c for whole counts: most counts are integers when rows are unweighted
+    # (capped so that it stays in cache; larger counts take the log)
+    n_table = b.n_samples + 2 if b.n_samples + 2 < XLOGX_TABLE_SIZE else XLOGX_TABLE_SIZE
+    b.table = <float64_t *>malloc(n_table * sizeof(float64_t))
+    if b.table == NULL:
+        return -1
+    for i in range(n_table):
+        b.table[i] = 0.0
+    for i in range(2, n_table):
+        b.table[i] = i * log2(<float64_t>i)
+    b.ctx.table_size = n_table
+    return 0
+
+
+cdef int _allocate(Builder *b, Py_ssize_t max_buffers, Py_ssize_t n_rows) noexcept nogil:
+    """Every buffer of one builder growing a (sub)tree of ``n_rows`` rows, with room
+    for ``max_buffers`` remainder histograms; -1 when memory runs out."""
+    cdef Py_ssize_t F = b.n_features
+    cdef Py_ssize_t K = b.n_classes
+    cdef Py_ssize_t i, n_max
+    cdef Py_ssize_t n_table = b.ctx.table_size
+    cdef Py_ssize_t n_branch_max
 
     # zeroed: kept zero between nodes by clearing what each node touched
-    b.scratch = <float64_t *>malloc((b.hist_size + 1) * sizeof(float64_t))
-    b.bits = <uint64_t *>malloc((b.n_words + 1) * sizeof(uint64_t))
-    b.bin_class = <int32_t *>malloc((b.n_bins_total + 1) * sizeof(int32_t))
+    b.scratch = <float64_t *>calloc(b.hist_size + 1, sizeof(float64_t))
+    b.bits = <uint64_t *>calloc(b.n_words + 1, sizeof(uint64_t))
+    b.bin_class = <int32_t *>calloc(b.n_bins_total + 1, sizeof(int32_t))
     if b.scratch == NULL or b.bits == NULL or b.bin_class == NULL:
         return -1
-    memset(b.scratch, 0, b.hist_size * sizeof(float64_t))
-    memset(b.bits, 0, b.n_words * sizeof(uint64_t))
-    memset(b.bin_class, 0, b.n_bins_total * sizeof(int32_t))
 
-    # the remainder pool: at least 4 histograms, more while they fit the budget
-    b.pool.max_buffers = 4
-    if b.hist_size > 0 and hist_budget // (b.hist_size * 8) > 4:
-        b.pool.max_buffers = hist_budget // (b.hist_size * 8)
-    b.pool.buffers = <float64_t **>malloc(b.pool.max_buffers * sizeof(float64_t *))
-    b.pool.free_ids = <int64_t *>malloc(b.pool.max_buffers * sizeof(int64_t))
+    b.pool.max_buffers = max_buffers
+    b.pool.buffers = <float64_t **>malloc((max_buffers + 1) * sizeof(float64_t *))
+    b.pool.free_ids = <int64_t *>malloc((max_buffers + 1) * sizeof(int64_t))
     if b.pool.buffers == NULL or b.pool.free_ids == NULL:
         return -1
 
-    n_max = 2 * b.n_samples if 2 * b.n_samples > 16 else 16
+    n_max = 2 * n_rows if 2 * n_rows > 16 else 16
     b.rows_capacity = n_max
     b.rows = <int32_t *>malloc(n_max * sizeof(int32_t))
     b.row_weight = <float64_t *>malloc(n_max * sizeof(float64_t))
-    b.side = <int32_t *>malloc((b.n_samples + 1) * sizeof(int32_t))
+    b.side = <int32_t *>malloc((n_rows + 1) * sizeof(int32_t))
     b.stack_capacity = 64
     b.stack = <StackEntry *>malloc(b.stack_capacity * sizeof(StackEntry))
     if b.rows == NULL or b.row_weight == NULL or b.side == NULL or b.stack == NULL:
@@ -358,19 +411,11 @@ cdef int _allocate(Builder *b, Py_ssize_t hist_budget) noexcept nogil:
     if _nodes_reserve(&b.nodes, 64, K):
         return -1
 
-    # c log2 c for whole counts: most counts are integers when rows are unweighted
-    # (capped so that it stays in cache; larger counts take the log)
-    n_table = b.n_samples + 2 if b.n_samples + 2 < XLOGX_TABLE_SIZE else XLOGX_TABLE_SIZE
-    b.table = <float64_t *>malloc(n_table * sizeof(float64_t))
     b.pair = <float64_t *>malloc((n_table + K) * sizeof(float64_t))
     b.pair_offset = <int64_t *>malloc((K + 1) * sizeof(int64_t))
     b.total_pair = <float64_t *>malloc(n_table * sizeof(float64_t))
-    if b.table == NULL or b.pair == NULL or b.pair_offset == NULL or b.total_pair == NULL:
+    if b.pair == NULL or b.pair_offset == NULL or b.total_pair == NULL:
         return -1
-    for i in range(n_table):
-        b.table[i] = 0.0
-    for i in range(2, n_table):
-        b.table[i] = i * log2(<float64_t>i)
 
     b.ctx.n_features = F
     b.ctx.n_classes = K
@@ -379,7 +424,6 @@ cdef int _allocate(Builder *b, Py_ssize_t hist_budget) noexcept nogil:
     b.ctx.n_bins = b.n_bins
     b.ctx.is_nominal = b.is_nominal
     b.ctx.table = b.table
-    b.ctx.table_size = n_table
     b.ctx.pair = b.pair
     b.ctx.pair_offset = b.pair_offset
     b.ctx.total_pair = b.total_pair
@@ -661,8 +705,45 @@ cdef int _check_interrupt() noexcept nogil:
 
 # -- the driver -----------------------------------------------------------------------
 
+cdef int _defer(Builder *b, int64_t node, int64_t start, int64_t end, int64_t mode,
+                int64_t slot) noexcept nogil:
+    """Hand the subtree of ``node`` to another thread: copy its rows (and its
+    histogram when it is a remainder, whose slot is freed); -1 when memory runs out."""
+    cdef Task *task
+    cdef Py_ssize_t cap = b.tasks_capacity
+    cdef int64_t n = end - start
+    if b.n_tasks >= cap:
+        cap = 2 * cap if cap > 0 else 64
+        if _resize(<void **>&b.tasks, cap, sizeof(Task)):
+            return -1
+        b.tasks_capacity = cap
+    task = &b.tasks[b.n_tasks]
+    memset(task, 0, sizeof(Task))
+    b.n_tasks += 1
+    task.node = node
+    task.splice = b.nodes.count
+    # what the serial order would leave its subtree: the pool less its ancestors'
+    task.pool_free = b.pool.max_buffers - (b.pool.n_allocated - b.pool.n_free)
+    task.n_rows = n
+    task.rows = <int32_t *>malloc((n if n > 0 else 1) * sizeof(int32_t))
+    task.row_weight = <float64_t *>malloc((n if n > 0 else 1) * sizeof(float64_t))
+    if task.rows == NULL or task.row_weight == NULL:
+        return -1
+    memcpy(task.rows, &b.rows[start], n * sizeof(int32_t))
+    memcpy(task.row_weight, &b.row_weight[start], n * sizeof(float64_t))
+    task.mode = BUILD
+    if mode == REMAINDER:
+        task.mode = REMAINDER
+        task.hist = <float64_t *>malloc(b.hist_size * sizeof(float64_t))
+        if task.hist == NULL:
+            return -1
+        memcpy(task.hist, b.pool.buffers[slot], b.hist_size * sizeof(float64_t))
+        _pool_release(&b.pool, slot)
+    return 0
+
+
 cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
-    """Grow the tree depth-first from the root (whose rows and value are set)."""
+    """Grow depth-first from the entries on the stack (their rows and values set)."""
     cdef Py_ssize_t K = b.n_classes
     cdef Py_ssize_t F = b.n_features
     cdef Py_ssize_t j
@@ -676,18 +757,16 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
     cdef Branches *br = &b.branches
     cdef Py_ssize_t nodes_since_check = 0
     cdef int64_t rows_since_check = 0
+    cdef bint defer
 
-    b.stack[0].node = 0
-    b.stack[0].start = 0
-    b.stack[0].end = b.n_samples
-    b.stack[0].mode = BUILD
-    b.stack[0].slot = -1
-    b.sp = 1
     while b.sp > 0:
         if nodes_since_check >= CHECK_EVERY_NODES or rows_since_check >= CHECK_EVERY_ROWS:
             nodes_since_check = 0
             rows_since_check = 0
-            if _check_interrupt() != 0:
+            if b.checks_signals and _check_interrupt() != 0:
+                b.stop[0] = INTERRUPTED
+                return INTERRUPTED
+            if b.stop[0] != OK:
                 return INTERRUPTED
         b.sp -= 1
         entry = b.stack[b.sp]
@@ -699,8 +778,13 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
         nodes_since_check += 1
 
         expandable = _is_expandable(b, node, &node_total)
+        defer = expandable and MIN_TASK_ROWS <= end - start <= b.task_rows
         in_scratch = False
         use_bits = False
+        if defer and mode != SUBTRACT:
+            if _defer(b, node, start, end, mode, slot):
+                return NO_MEMORY
+            continue
         if mode == REMAINDER:
             hist = b.pool.buffers[slot]
         elif mode == SUBTRACT or expandable:
@@ -717,6 +801,14 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
             hist = b.scratch
             in_scratch = True
         else:
+            continue
+        if defer:
+            # counted for its sibling's remainder; its own builder counts it again
+            # and gets the same histogram
+            clear_histogram(codes, F, b.y, b.rows, start, end, b.bin_offset, K,
+                            b.scratch, b.bits, b.n_words)
+            if _defer(b, node, start, end, mode, slot):
+                return NO_MEMORY
             continue
         if not expandable:
             split.feature = -1
@@ -782,14 +874,10 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
     return OK
 
 
-cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noexcept nogil:
-    """Allocate, set the root and grow; the caller frees the builder."""
-    cdef Py_ssize_t i, k
-    cdef Nodes *nodes = &b.nodes
-    if _allocate(b, hist_budget):
-        return NO_MEMORY
-    b.whole_data = (_has_whole_weights(b.sample_weight, b.n_samples)
-                    and not _has_missing(codes, b.n_samples, b.n_features, b.n_bins))
+cdef void _set_root(Nodes *nodes, Py_ssize_t n_classes, int64_t n_rows,
+                    int64_t depth) noexcept nogil:
+    """Node 0 as a leaf with empty counts."""
+    cdef Py_ssize_t k
     nodes.count = 1
     nodes.feature[0] = -2
     nodes.cut_lo[0] = -1
@@ -798,17 +886,239 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
     nodes.n_children[0] = 0
     nodes.branch_code[0] = -1
     nodes.branch_weight[0] = 1.0
-    nodes.depth[0] = 0
+    nodes.depth[0] = depth
     nodes.gain[0] = 0.0
     nodes.split_info[0] = 0.0
-    nodes.n_rows[0] = b.n_samples
-    for k in range(b.n_classes):
+    nodes.n_rows[0] = n_rows
+    for k in range(n_classes):
         nodes.value[k] = 0.0
+
+
+cdef inline void _push(Builder *b, int64_t node, int64_t start, int64_t end,
+                       int64_t mode, int64_t slot) noexcept nogil:
+    cdef StackEntry *entry = &b.stack[b.sp]
+    entry.node = node
+    entry.start = start
+    entry.end = end
+    entry.mode = mode
+    entry.slot = slot
+    b.sp += 1
+
+
+cdef void _run_task(const Builder *main, const code_t *codes, Task *task,
+                    bint checks_signals) noexcept nogil:
+    """Grow one deferred subtree with a builder of its own (root = its node 0)."""
+    cdef Builder *tb = <Builder *>calloc(1, sizeof(Builder))
+    cdef Py_ssize_t K = main.n_classes
+    cdef int64_t slot = -1
+    task.result = tb
+    if tb == NULL or main.stop[0] != OK:
+        task.status = NO_MEMORY if tb == NULL else INTERRUPTED
+        main.stop[0] = task.status if main.stop[0] == OK else main.stop[0]
+        return
+    tb.n_samples = main.n_samples
+    tb.n_features = main.n_features
+    tb.n_classes = K
+    tb.y = main.y
+    tb.sample_weight = main.sample_weight
+    tb.n_bins = main.n_bins
+    tb.is_nominal = main.is_nominal
+    tb.min_cases = main.min_cases
+    tb.min_samples_split = main.min_samples_split
+    tb.max_depth = main.max_depth
+    tb.n_threads = 1
+    tb.parallel_build_work = main.parallel_build_work
+    tb.parallel_score_work = main.parallel_score_work
+    tb.borrows_layout = True
+    tb.bin_offset = main.bin_offset
+    tb.word_offset = main.word_offset
+    tb.n_bins_total = main.n_bins_total
+    tb.totals = main.totals
+    tb.hist_size = main.hist_size
+    tb.n_words = main.n_words
+    tb.max_nb = main.max_nb
+    tb.whole_data = main.whole_data
+    tb.table = main.table
+    tb.ctx = main.ctx
+    tb.task_rows = 0
+    tb.stop = main.stop
+    tb.checks_signals = checks_signals
+    if _allocate(tb, task.pool_free + (1 if task.mode == REMAINDER else 0),
+                 task.n_rows):
+        task.status = NO_MEMORY
+        main.stop[0] = NO_MEMORY
+        return
+    _set_root(&tb.nodes, K, main.nodes.n_rows[task.node], main.nodes.depth[task.node])
+    memcpy(tb.nodes.value, &main.nodes.value[task.node * K], K * sizeof(float64_t))
+    memcpy(tb.rows, task.rows, task.n_rows * sizeof(int32_t))
+    memcpy(tb.row_weight, task.row_weight, task.n_rows * sizeof(float64_t))
+    if task.mode == REMAINDER:
+        # its histogram is the one buffer its pool starts with, as in serial order
+        tb.pool.buffers[0] = task.hist
+        tb.pool.n_allocated = 1
+        task.hist = NULL
+        slot = 0
+    _push(tb, 0, 0, task.n_rows, task.mode, slot)
+    task.status = _grow(tb, codes)
+    if task.status != OK and main.stop[0] == OK:
+        main.stop[0] = task.status
+
+
+cdef int _by_rows_descending(const void *a, const void *b) noexcept nogil:
+    cdef int64_t na = (<const Task *>a).n_rows
+    cdef int64_t nb = (<const Task *>b).n_rows
+    return (na < nb) - (na > nb)
+
+
+cdef Status _run_tasks(Builder *b, const code_t *codes) noexcept nogil:
+    """Grow the deferred subtrees in parallel, the largest first."""
+    cdef Py_ssize_t i
+    cdef Task **order
+    cdef Task *sorted_tasks
+    if b.n_tasks == 0:
+        return OK
+    # sort a copy by size for the schedule; results stay in deferral order
+    sorted_tasks = <Task *>malloc(b.n_tasks * sizeof(Task))
+    order = <Task **>malloc(b.n_tasks * sizeof(Task *))
+    if sorted_tasks == NULL or order == NULL:
+        free(sorted_tasks)
+        free(order)
+        return NO_MEMORY
+    for i in range(b.n_tasks):
+        sorted_tasks[i] = b.tasks[i]
+        sorted_tasks[i].splice = i  # back to its place
+    qsort(sorted_tasks, b.n_tasks, sizeof(Task), _by_rows_descending)
+    for i in range(b.n_tasks):
+        order[i] = &b.tasks[sorted_tasks[i].splice]
+    free(sorted_tasks)
+    for i in prange(b.n_tasks, schedule="dynamic", chunksize=1, num_threads=b.n_threads):
+        _run_task(b, codes, order[i], threadid() == 0)
+    free(order)
+    return <Status>b.stop[0]
+
+
+cdef void _copy_node(Nodes *dst, int64_t to, const Nodes *src, int64_t at,
+                     Py_ssize_t n_classes, int64_t first_child) noexcept nogil:
+    dst.feature[to] = src.feature[at]
+    dst.cut_lo[to] = src.cut_lo[at]
+    dst.cut_hi[to] = src.cut_hi[at]
+    dst.first_child[to] = first_child
+    dst.n_children[to] = src.n_children[at]
+    dst.branch_code[to] = src.branch_code[at]
+    dst.branch_weight[to] = src.branch_weight[at]
+    memcpy(&dst.value[to * n_classes], &src.value[at * n_classes],
+           n_classes * sizeof(float64_t))
+    dst.n_rows[to] = src.n_rows[at]
+    dst.depth[to] = src.depth[at]
+    dst.gain[to] = src.gain[at]
+    dst.split_info[to] = src.split_info[at]
+
+
+cdef void _free_nodes(Nodes *nodes) noexcept nogil:
+    free(nodes.feature)
+    free(nodes.cut_lo)
+    free(nodes.cut_hi)
+    free(nodes.first_child)
+    free(nodes.n_children)
+    free(nodes.branch_code)
+    free(nodes.branch_weight)
+    free(nodes.value)
+    free(nodes.n_rows)
+    free(nodes.depth)
+    free(nodes.gain)
+    free(nodes.split_info)
+    memset(nodes, 0, sizeof(Nodes))
+
+
+cdef int _merge_tasks(Builder *b) noexcept nogil:
+    """Put the subtrees grown by tasks back, numbering every node as the serial
+    depth-first order does: a subtree's nodes come right after the nodes created
+    before it was deferred. -1 when memory runs out."""
+    cdef Py_ssize_t K = b.n_classes
+    cdef Py_ssize_t n_main = b.nodes.count
+    cdef Py_ssize_t t, m, l, total
+    cdef int64_t shift, fc, x, sub
+    cdef int64_t *new_id
+    cdef int64_t *base
+    cdef const Nodes *r
+    cdef Nodes merged
+    if b.n_tasks == 0:
+        return 0
+    memset(&merged, 0, sizeof(Nodes))
+    total = n_main
+    for t in range(b.n_tasks):
+        total += b.tasks[t].result.nodes.count - 1
+    new_id = <int64_t *>malloc((n_main + 1) * sizeof(int64_t))
+    base = <int64_t *>malloc((b.n_tasks + 1) * sizeof(int64_t))
+    if new_id == NULL or base == NULL or _nodes_reserve(&merged, total, K):
+        free(new_id)
+        free(base)
+        _free_nodes(&merged)
+        return -1
+    shift = 0
+    t = 0
+    for m in range(n_main + 1):
+        while t < b.n_tasks and b.tasks[t].splice <= m:
+            base[t] = b.tasks[t].splice + shift
+            shift += b.tasks[t].result.nodes.count - 1
+            t += 1
+        if m < n_main:
+            new_id[m] = m + shift
+    for m in range(n_main):
+        fc = b.nodes.first_child[m]
+        _copy_node(&merged, new_id[m], &b.nodes, m, K, new_id[fc] if fc >= 0 else -1)
+    for t in range(b.n_tasks):
+        r = &b.tasks[t].result.nodes
+        x = new_id[b.tasks[t].node]
+        sub = base[t] - 1  # local node l >= 1 goes to sub + l
+        merged.feature[x] = r.feature[0]
+        merged.cut_lo[x] = r.cut_lo[0]
+        merged.cut_hi[x] = r.cut_hi[0]
+        merged.n_children[x] = r.n_children[0]
+        merged.gain[x] = r.gain[0]
+        merged.split_info[x] = r.split_info[0]
+        merged.first_child[x] = sub + r.first_child[0] if r.first_child[0] >= 0 else -1
+        for l in range(1, r.count):
+            fc = r.first_child[l]
+            _copy_node(&merged, sub + l, r, l, K, sub + fc if fc >= 0 else -1)
+    merged.count = total
+    free(new_id)
+    free(base)
+    _free_nodes(&b.nodes)
+    b.nodes = merged
+    return 0
+
+
+cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noexcept nogil:
+    """Allocate, set the root, grow (the top serially, the rest in parallel when
+    there are several threads) and merge; the caller frees the builder."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t max_buffers = 4
+    cdef Status status
+    cdef int stop = OK
+    b.stop = &stop
+    b.checks_signals = True
+    if _lay_out(b):
+        return NO_MEMORY
+    # the remainder pool: at least 4 histograms, more while they fit the budget
+    if b.hist_size > 0 and hist_budget // (b.hist_size * 8) > 4:
+        max_buffers = hist_budget // (b.hist_size * 8)
+    if _allocate(b, max_buffers, b.n_samples):
+        return NO_MEMORY
+    b.whole_data = (_has_whole_weights(b.sample_weight, b.n_samples)
+                    and not _has_missing(codes, b.n_samples, b.n_features, b.n_bins))
+    _set_root(&b.nodes, b.n_classes, b.n_samples, 0)
     for i in range(b.n_samples):
         b.rows[i] = <int32_t>i
         b.row_weight[i] = b.sample_weight[i]
-        nodes.value[b.y[i]] += b.sample_weight[i]
-    return _grow(b, codes)
+        b.nodes.value[b.y[i]] += b.sample_weight[i]
+    _push(b, 0, 0, b.n_samples, BUILD, -1)
+    status = _grow(b, codes)
+    if status == OK:
+        status = _run_tasks(b, codes)
+    if status == OK and _merge_tasks(b):
+        status = NO_MEMORY
+    return status
 
 
 cdef int _raise_pending() except -1:
@@ -849,13 +1159,17 @@ def grow_tree(
     Py_ssize_t hist_budget=64 << 20,
     int64_t parallel_build_work=PARALLEL_BUILD_WORK,
     int64_t parallel_score_work=PARALLEL_SCORE_WORK,
+    int64_t task_rows=-1,
 ):
     """Grow the tree depth-first; returns the node arrays (see Tree).
 
     (feature, cut_lo, cut_hi, first_child, n_children, branch_code, branch_weight,
-    value, n_rows, depth, gain, split_info). ``n_threads`` threads count the
-    histograms of large nodes (the tree does not depend on it); ``hist_budget`` bytes
-    bound the histograms kept for subtraction (at least four are kept).
+    value, n_rows, depth, gain, split_info). With ``n_threads`` > 1 the top of the
+    tree is grown in order, its large histograms counted by several threads, and the
+    subtrees of at most ``task_rows`` rows (-1: a share of the data) are grown in
+    parallel and numbered as the serial order does: the tree does not depend on the
+    thread count. ``hist_budget`` bytes bound the histograms kept for subtraction
+    (at least four are kept); the ``parallel_*`` sizes are where threads start.
     """
     cdef Builder b
     cdef Status status
@@ -886,6 +1200,13 @@ def grow_tree(
     b.n_threads = n_threads if n_threads > 1 else 1
     b.parallel_build_work = parallel_build_work
     b.parallel_score_work = parallel_score_work
+    # subtrees in parallel only with several threads (-1: from the data size)
+    if b.n_threads <= 1:
+        b.task_rows = 0
+    elif task_rows < 0:
+        b.task_rows = b.n_samples // (TASKS_PER_THREAD * b.n_threads)
+    else:
+        b.task_rows = task_rows
     b.ctx.criterion = criterion
     b.ctx.min_cases = min_cases
     b.ctx.min_gain = min_gain
