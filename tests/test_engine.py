@@ -27,6 +27,34 @@ def test_bin_codes_match_searchsorted(edges, values):
     np.testing.assert_array_equal(out, expected)
 
 
+@pytest.mark.parametrize(
+    "edges, values",
+    [
+        # two edges within rounding of the grid's top bound
+        ([-1.0, 0.0, 3.704478754706731e-28], [2.9857426579181735e-242]),
+        # a subnormal span: no grid (its scale would overflow)
+        ([0.0, 5e-324, 1e-323, 1.5e-323], [5e-324, 1e-323, 1.4e-323, 2e-323]),
+        # edges one or two ulps apart, far from the first
+        (
+            [
+                -2.0,
+                1.0000000000000004,
+                1.0000000000000007,
+                1.0000000000000009,
+                1.000000000000001,
+            ],
+            [1.000000000000001, 1.0000000000000009, 0.5],
+        ),
+    ],
+)
+def test_bin_codes_match_searchsorted_when_edges_are_ulps_apart(edges, values):
+    edges = np.array(edges)
+    column = np.array(values)
+    np.testing.assert_array_equal(
+        codes_for(column, edges), np.searchsorted(edges, column)
+    )
+
+
 def test_exact_bins_when_few_distinct_values_and_quantiles_otherwise():
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.integers(0, 7, 1000).astype(float), rng.normal(size=1000)])

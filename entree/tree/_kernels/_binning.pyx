@@ -1,6 +1,6 @@
 # Binning: encoded X (floats, NaN = missing) -> compact bin codes, one row-major pass.
 
-from libc.math cimport isnan
+from libc.math cimport INFINITY, isnan
 
 from entree.tree._kernels._common cimport float64_t, int64_t, uint8_t, uint16_t
 
@@ -22,6 +22,8 @@ def grid(const float64_t[::1] edges):
     cdef float64_t first = edges[0] if n_edges else 0.0
     cdef float64_t span = edges[n_edges - 1] - first if n_edges else 0.0
     cdef float64_t scale = n_cells / span if span > 0.0 else 0.0
+    if scale == INFINITY:  # a subnormal span: no grid, search the whole column
+        scale = 0.0
     cdef float64_t bound
     cdef Py_ssize_t g, j = 0
     cell_start_array = np.empty(n_cells + 1, dtype=np.int64)
@@ -79,8 +81,16 @@ cdef void _bin_rows(
                 # one cell of slack either side absorbs rounding in the cell index
                 lo = cells[c0 + (g - 1 if g - 1 > 0 else 0)]
                 hi = cells[c0 + (g + 2 if g + 2 < n_cells else n_cells)]
-            elif n_edges and x > edges[e0]:  # beyond the last edge
+                # cells narrower than the rounding of their bounds (edges a few ulps
+                # apart) can miss the answer: then search the whole column
+                if lo > 0 and edges[e0 + lo - 1] >= x:
+                    lo = 0
+                if hi < n_edges and edges[e0 + hi] < x:
+                    hi = n_edges
+            elif n_edges and x > edges[e0 + n_edges - 1]:  # beyond the last edge
                 lo = n_edges
+            elif n_edges and x > edges[e0]:
+                pass  # no grid (a subnormal span): search the whole column
             else:  # at or below the first edge
                 hi = 0
             while lo < hi:  # first edge >= x
