@@ -49,6 +49,7 @@ cdef enum:
     # n_threads) rows (and at least MIN_TASK_ROWS) are grown in parallel.
     TASKS_PER_THREAD = 8
     MIN_TASK_ROWS = 64
+    MAX_TASK_HIST_BYTES = 1 << 20
 
 cdef enum Status:
     OK = 0
@@ -167,6 +168,8 @@ cdef struct Builder:
     # subtrees grown in parallel (see _defer and _run_tasks)
     bint borrows_layout        # a task's builder: layout and table are the main's
     int64_t task_rows          # expandable nodes with at most this many rows are tasks
+    int64_t max_copies         # remainder histograms copied for tasks at most
+    int64_t n_copies
     Task *tasks
     Py_ssize_t n_tasks
     Py_ssize_t tasks_capacity
@@ -739,6 +742,7 @@ cdef int _defer(Builder *b, int64_t node, int64_t start, int64_t end, int64_t mo
             return -1
         memcpy(task.hist, b.pool.buffers[slot], b.hist_size * sizeof(float64_t))
         _pool_release(&b.pool, slot)
+        b.n_copies += 1
     return 0
 
 
@@ -778,7 +782,8 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
         nodes_since_check += 1
 
         expandable = _is_expandable(b, node, &node_total)
-        defer = expandable and MIN_TASK_ROWS <= end - start <= b.task_rows
+        defer = (expandable and MIN_TASK_ROWS <= end - start <= b.task_rows
+                 and (mode != REMAINDER or b.n_copies < b.max_copies))
         in_scratch = False
         use_bits = False
         if defer and mode != SUBTRACT:
@@ -1103,6 +1108,12 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
     # the remainder pool: at least 4 histograms, more while they fit the budget
     if b.hist_size > 0 and hist_budget // (b.hist_size * 8) > 4:
         max_buffers = hist_budget // (b.hist_size * 8)
+    # Subtrees in parallel only while histograms are small: each running task may
+    # keep as many as the serial order would, and a deferred remainder waits in a
+    # copy (at most a budget's worth of them).
+    if b.hist_size * 8 > MAX_TASK_HIST_BYTES:
+        b.task_rows = 0
+    b.max_copies = hist_budget // (b.hist_size * 8) if b.hist_size > 0 else 0
     if _allocate(b, max_buffers, b.n_samples):
         return NO_MEMORY
     b.whole_data = (_has_whole_weights(b.sample_weight, b.n_samples)
