@@ -396,3 +396,15 @@ def test_a_full_subtraction_pool_gives_the_same_tree_for_whole_weights():
     assert roomy[9].max() > 8  # deeper than the pool
     for a, b in zip(roomy, tight):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "code, label", [(5, 0), (1, 2), (1, -1)], ids=["code", "label", "negative"]
+)
+def test_the_builder_refuses_codes_and_labels_out_of_range(code, label):
+    # The kernels index histograms by code and label without bounds checks.
+    codes = np.array([[1], [code]], dtype=np.uint8)
+    y = np.array([0, label])
+    args = (np.ones(2), np.array([3]), np.zeros(1, bool), 2, 1, 2.0, 2.0, -1, 0.0)
+    with pytest.raises(ValueError, match="past its feature's missing code"):
+        grow_tree(codes, y, *args, True)

@@ -1,13 +1,13 @@
 """Grow an entropy tree on binned data: the Python layer over the compiled engine.
 
-The whole depth-first growth runs in one compiled function without the GIL
-(:mod:`entree.tree._kernels._grow`): each node owns a slice of a row-index buffer with
-a weight per entry, so a row whose split value is missing can go down every branch with
-its weight scaled by the branch's share of known weight (C4.5). Class histograms per
-(feature, bin) are built once per node (:mod:`~entree.tree._kernels._histogram`), or
-obtained for the largest child as parent minus siblings (histogram subtraction). Every
-candidate test of every feature is scored from those histograms in one pass
-(:mod:`~entree.tree._kernels._split`).
+The whole depth-first growth runs in one compiled function without the GIL, on
+several threads when allowed (:mod:`entree.tree._kernels._grow`): each node owns a
+slice of a row-index buffer with a weight per entry, so a row whose split value is
+missing can go down every branch with its weight scaled by the branch's share of known
+weight (C4.5). Class histograms per (feature, bin) are built once per node
+(:mod:`~entree.tree._kernels._histogram`), or obtained for the largest child as parent
+minus siblings (histogram subtraction). Every candidate test of every feature is scored
+from those histograms in one pass (:mod:`~entree.tree._kernels._split`).
 """
 
 from __future__ import annotations
@@ -72,9 +72,9 @@ def grow_tree(
 
     (feature, cut_lo, cut_hi, first_child, n_children, branch_code, branch_weight,
     value, n_rows, depth, gain, split_info). ``n_threads`` threads (default: as many
-    as OpenMP and threadpoolctl allow) count and score the histograms of large
-    nodes; the tree does not depend on it. ``hist_budget`` bounds the bytes of the
-    histograms kept for subtraction.
+    as OpenMP and threadpoolctl allow) count the histograms of large nodes and grow
+    the smaller subtrees in parallel; the tree does not depend on it.
+    ``hist_budget`` bounds the bytes of the histograms kept for subtraction.
     """
     if n_threads is None:
         n_threads = _effective_n_threads()

@@ -7,13 +7,18 @@ node, or obtained for the largest child as parent minus siblings (histogram
 subtraction); the remainders wait in a small pool of histograms whose bytes stay under
 a budget (when it is full, the child is counted directly). The whole growth runs without
 the GIL, taking it briefly every few milliseconds of work to let Ctrl-C through.
+
+With several threads, the large histograms at the top of the tree are counted by blocks
+of features, and the subtrees below a size are grown in parallel, each by a builder of
+its own, then numbered as the serial depth-first order numbers them. Every count is
+summed in the serial order and every subtraction decision is the serial one, so the
+tree is the same, to the last bit, for any thread count.
 """
 
 import numpy as np
 
-from cpython.exc cimport PyErr_NoMemory
-from libc.math cimport floor, log2
 from cython.parallel cimport prange, threadid
+from libc.math cimport floor, log2
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memcpy, memset
 
@@ -55,6 +60,7 @@ cdef enum Status:
     OK = 0
     NO_MEMORY = 1
     INTERRUPTED = 2
+    BAD_INPUT = 3
 
 # How a pending node gets its histogram.
 cdef enum Mode:
@@ -487,14 +493,24 @@ cdef bint _has_whole_weights(const float64_t *weights, Py_ssize_t n) noexcept no
     return True
 
 
-cdef bint _has_missing(const code_t *codes, Py_ssize_t n_samples, Py_ssize_t n_features,
-                       const int64_t *n_bins) noexcept nogil:
+cdef int _scan_inputs(const code_t *codes, Py_ssize_t n_samples, Py_ssize_t n_features,
+                      const int64_t *n_bins, const int64_t *y,
+                      Py_ssize_t n_classes) noexcept nogil:
+    """1 when some value is missing (code n_bins[f]), 0 when none, -1 when a code is
+    past the missing one or a label out of range (the kernels do not check)."""
     cdef Py_ssize_t i, f
+    cdef int missing = 0
+    cdef int64_t code
     for i in range(n_samples):
+        if y[i] < 0 or y[i] >= n_classes:
+            return -1
         for f in range(n_features):
-            if codes[i * n_features + f] == n_bins[f]:
-                return True
-    return False
+            code = codes[i * n_features + f]
+            if code >= n_bins[f]:
+                if code > n_bins[f]:
+                    return -1
+                missing = 1
+    return missing
 
 
 cdef bint _is_expandable(const Builder *b, int64_t node, float64_t *node_total) noexcept nogil:
@@ -1101,6 +1117,7 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
     cdef Py_ssize_t max_buffers = 4
     cdef Status status
     cdef int stop = OK
+    cdef int missing
     b.stop = &stop
     b.checks_signals = True
     if _lay_out(b):
@@ -1114,10 +1131,12 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
     if b.hist_size * 8 > MAX_TASK_HIST_BYTES:
         b.task_rows = 0
     b.max_copies = hist_budget // (b.hist_size * 8) if b.hist_size > 0 else 0
+    missing = _scan_inputs(codes, b.n_samples, b.n_features, b.n_bins, b.y, b.n_classes)
+    if missing < 0:
+        return BAD_INPUT
     if _allocate(b, max_buffers, b.n_samples):
         return NO_MEMORY
-    b.whole_data = (_has_whole_weights(b.sample_weight, b.n_samples)
-                    and not _has_missing(codes, b.n_samples, b.n_features, b.n_bins))
+    b.whole_data = not missing and _has_whole_weights(b.sample_weight, b.n_samples)
     _set_root(&b.nodes, b.n_classes, b.n_samples, 0)
     for i in range(b.n_samples):
         b.rows[i] = <int32_t>i
@@ -1230,6 +1249,11 @@ def grow_tree(
             )
         if status == NO_MEMORY:
             raise MemoryError("out of memory while growing the tree")
+        if status == BAD_INPUT:
+            raise ValueError(
+                "a bin code is past its feature's missing code (n_bins[f]) or a "
+                "label is outside [0, n_classes)"
+            )
         if status == INTERRUPTED:
             _raise_pending()
         n = b.nodes.count
