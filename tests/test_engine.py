@@ -313,7 +313,8 @@ def test_zero_weight_rows_of_a_category_without_a_branch_change_nothing(Model):
     )
 
 
-def test_ctrl_c_stops_a_long_growth_promptly():
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_ctrl_c_stops_a_long_growth_promptly(n_threads):
     # The builder runs without the GIL; it must still look for Ctrl-C every few
     # milliseconds and hand the KeyboardInterrupt on (freeing its buffers).
     import _thread
@@ -332,7 +333,7 @@ def test_ctrl_c_stops_a_long_growth_promptly():
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            grow_tree(codes, y, *args)
+            grow_tree(codes, y, *args, n_threads=n_threads)
         elapsed = time.perf_counter() - start
     finally:
         timer.cancel()
