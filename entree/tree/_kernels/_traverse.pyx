@@ -273,8 +273,9 @@ def traverse(
                     node_proba_data, n_out, out_data, heaviest_data, stack_node,
                     stack_weight)
         else:
-            for b in prange(n_blocks, num_threads=n_threads, schedule="static",
-                            chunksize=16):
+            # dynamic: a thread that the OS parks does not hold up the others
+            for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic",
+                            chunksize=4):
                 t = threadid() * (n_nodes + 1)
                 _route_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
