@@ -82,7 +82,7 @@ def loo_log_loss(
                     total = 0.0
                     for k in range(n_classes):
                         cnt[k] = value[v, k]
-                    # min(unit, cnt[c]) as Python (and numba) take it
+                    # min(unit, cnt[c]) as Python takes it
                     removed = cnt[c] if cnt[c] < unit else unit
                     cnt[c] -= removed
                     for k in range(n_classes):
@@ -97,7 +97,7 @@ def loo_log_loss(
                         for k in range(n_classes):
                             q[v, c, k] = q[p, c, k]
                     if is_leaf[v] and value[v, c] > 0.0:
-                        # max(q, 1e-300) as Python (and numba) take it
+                        # max(q, 1e-300) as Python takes it (a NaN stays NaN)
                         qc = q[v, c, c]
                         loss -= value[v, c] * log(1e-300 if 1e-300 > qc else qc)
             out[g] = loss / weight

@@ -90,7 +90,7 @@ def node_moments(
             if s0[v] > 0.0:
                 m = s1[v] / s0[v]
                 var = s2[v] / s0[v] - m * m
-                # max(var, 0.0) as Python (and numba) take it
+                # max(var, 0.0) as Python takes it (a NaN stays NaN)
                 sd[v] = sqrt(0.0 if 0.0 > var else var)
     free(stack_node)
     free(stack_weight)
