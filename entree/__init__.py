@@ -1,6 +1,6 @@
 """entree: decision trees grown from information theory.
 
-C4.5 and ID3 classifiers with scikit-learn's interface, a numba engine, smoothed leaf
+C4.5 and ID3 classifiers with scikit-learn's interface, a compiled engine, smoothed leaf
 probabilities judged by log-loss, and every split's information gain open to inspection.
 
 The public names are imported on first use (PEP 562), so ``import entree`` and the

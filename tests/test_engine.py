@@ -1,4 +1,4 @@
-"""The numba engine: binning, histograms and the builder's bookkeeping."""
+"""The compiled engine: binning, histograms and the builder's bookkeeping."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from hypothesis import strategies as st
 
 from entree import C45Classifier, ID3Classifier
 from entree.tree._binning import codes_for, fit_bins
-from entree.tree._builder import (
-    _layout,
-    _present_bins,
-    _score_feature,
-    _score_numeric_whole,
-    _xlog2x_table,
-    build_histogram,
-    grow_tree,
-    whole_count_tables,
-)
+from entree.tree._builder import _layout, _xlog2x_table, grow_tree
+from entree.tree._kernels import _histogram, _split
 
 
 @settings(max_examples=60, deadline=None)
@@ -33,6 +25,34 @@ def test_bin_codes_match_searchsorted(edges, values):
     expected = np.searchsorted(edges, column)
     expected[-1] = edges.shape[0] + 1  # the missing code
     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize(
+    "edges, values",
+    [
+        # two edges within rounding of the grid's top bound
+        ([-1.0, 0.0, 3.704478754706731e-28], [2.9857426579181735e-242]),
+        # a subnormal span: no grid (its scale would overflow)
+        ([0.0, 5e-324, 1e-323, 1.5e-323], [5e-324, 1e-323, 1.4e-323, 2e-323]),
+        # edges one or two ulps apart, far from the first
+        (
+            [
+                -2.0,
+                1.0000000000000004,
+                1.0000000000000007,
+                1.0000000000000009,
+                1.000000000000001,
+            ],
+            [1.000000000000001, 1.0000000000000009, 0.5],
+        ),
+    ],
+)
+def test_bin_codes_match_searchsorted_when_edges_are_ulps_apart(edges, values):
+    edges = np.array(edges)
+    column = np.array(values)
+    np.testing.assert_array_equal(
+        codes_for(column, edges), np.searchsorted(edges, column)
+    )
 
 
 def test_exact_bins_when_few_distinct_values_and_quantiles_otherwise():
@@ -63,7 +83,7 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
         bin_class = np.full(bin_offset[-1], -1, dtype=np.int32)
-        used_bits = build_histogram(
+        used_bits = _histogram.py_build_histogram(
             codes,
             y,
             rows,
@@ -96,7 +116,7 @@ def test_sparse_and_dense_histograms_agree_and_bitmap_lists_every_bin():
                 expected.sum(axis=1),
             )
             present = np.empty(n_bins[f] + 1, dtype=np.int64)
-            count = _present_bins(
+            count = _split.py_present_bins(
                 hist,
                 totals,
                 bin_offset[f],
@@ -131,12 +151,12 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
         hist = np.zeros(size)
         bits = np.zeros(word_offset[-1], dtype=np.uint64)
         bin_class = np.zeros(bin_offset[-1], dtype=np.int32)
-        used_bits = build_histogram(
+        used_bits = _histogram.py_build_histogram(
             codes, y, rows, weights, 0, n_rows, bin_offset, n_classes, hist, bits,
             word_offset, bin_class,
         )  # fmt: skip
         present = np.empty(nb + 1, dtype=np.int64)
-        n_present = _present_bins(
+        n_present = _split.py_present_bins(
             hist, totals, 0, nb, bits, word_offset[0], used_bits, present
         )
         value = np.bincount(y, weights=weights, minlength=n_classes)
@@ -145,13 +165,15 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
         pair = np.empty(table.shape[0] + n_classes)
         offset = np.empty(n_classes, dtype=np.int64)
         total_pair = np.empty(table.shape[0])
-        assert whole_count_tables(value, total, table, pair, offset, total_pair)
+        assert _split.py_whole_count_tables(
+            value, total, table, pair, offset, total_pair
+        )
         for min_cases in (1.0, 2.0, 5.0):
-            general = _score_feature(
+            general = _split.py_score_feature(
                 hist, totals, 0, nb, False, n_classes, value, total, min_cases, True,
                 np.empty(n_classes), np.empty(n_classes), table, present, n_present,
             )  # fmt: skip
-            whole = _score_numeric_whole(
+            whole = _split.py_score_numeric_whole(
                 hist, totals, 0, n_classes, value, total, min_cases, True, table,
                 present, n_present, pair, offset, total_pair,
                 np.empty(n_classes, dtype=np.int64), bin_class, used_bits,
@@ -163,13 +185,13 @@ def test_whole_count_scorer_agrees_with_the_general_one(n_rows):
 def test_whole_count_tables_refuse_fractional_counts_and_large_nodes():
     table = _xlog2x_table(100)
     pair, offset, total_pair = np.empty(110), np.empty(2, np.int64), np.empty(102)
-    assert not whole_count_tables(
+    assert not _split.py_whole_count_tables(
         np.array([2.5, 3.0]), 5.5, table, pair, offset, total_pair
     )
-    assert not whole_count_tables(
+    assert not _split.py_whole_count_tables(
         np.array([60.0, 60.0]), 120.0, table, pair, offset, total_pair
     )
-    assert whole_count_tables(
+    assert _split.py_whole_count_tables(
         np.array([6.0, 3.0]), 9.0, table, pair, offset, total_pair
     )
     np.testing.assert_allclose(total_pair[:10], table[:10] + table[9::-1])
@@ -215,31 +237,30 @@ def test_histogram_subtraction_gives_the_same_tree_as_direct_counting():
     np.testing.assert_allclose(big.tree_.value, repeats * small.tree_.value)
 
 
-def test_prefetch_hint_compiles_for_the_arrays_the_builder_reads():
-    import numba
-
-    from entree.tree._prefetch import prefetch_row
-
-    @numba.njit
-    def touch(codes, labels, rows):
-        total = 0
-        for i in range(rows.shape[0]):
-            prefetch_row(codes, rows[i] + 1000)  # past the end: only a hint
-            prefetch_row(labels, rows[i])
-            total += codes[rows[i], 1] + labels[rows[i]]
-        return total
-
-    codes = np.arange(30, dtype=np.uint8).reshape(10, 3)
-    labels = np.arange(10, dtype=np.intp)
-    rows = np.array([0, 4, 9], dtype=np.int32)
-    assert touch(codes, labels, rows) == (1 + 13 + 28) + (0 + 4 + 9)
-
-    @numba.njit
-    def misuse(value):
-        prefetch_row(value, 0)
-
-    with pytest.raises(numba.core.errors.TypingError):
-        misuse(3.0)
+def test_prefetched_rows_at_the_end_of_the_data_count_as_the_rest():
+    # The histogram asks for the codes and label of a row a few entries ahead; on a
+    # node whose rows are the data's last ones, or fewer than that distance, the
+    # counts must still be exactly numpy's.
+    rng = np.random.default_rng(11)
+    n, n_classes = 50, 3
+    n_bins = np.array([4, 7])
+    codes = np.column_stack([rng.integers(0, nb + 1, n) for nb in n_bins])
+    codes = np.ascontiguousarray(codes, dtype=np.uint8)
+    labels = rng.integers(0, n_classes, n).astype(np.intp)
+    bin_offset, word_offset, size = _layout(n_bins, n_classes)
+    for rows in (np.arange(n - 20, n), np.array([n - 1, 0, n - 2]), np.arange(n)):
+        rows = rows.astype(np.int32)
+        hist = np.zeros(size)
+        _histogram.py_build_histogram(
+            codes, labels, rows, np.ones(rows.shape[0]), 0, rows.shape[0],
+            bin_offset, n_classes, hist, np.zeros(word_offset[-1], dtype=np.uint64),
+            word_offset, np.zeros(bin_offset[-1], dtype=np.int32),
+        )  # fmt: skip
+        for f in range(2):
+            expected = np.zeros((n_bins[f] + 1, n_classes))
+            np.add.at(expected, (codes[rows, f].astype(int), labels[rows]), 1.0)
+            got = hist[bin_offset[f] * n_classes : bin_offset[f + 1] * n_classes]
+            np.testing.assert_array_equal(got.reshape(-1, n_classes), expected)
 
 
 def test_codes_take_one_byte_when_they_fit_and_the_tree_does_not_depend_on_it():
@@ -291,3 +312,101 @@ def test_zero_weight_rows_of_a_category_without_a_branch_change_nothing(Model):
     np.testing.assert_allclose(
         with_zero.predict_proba(X_all), without.predict_proba(X_all)
     )
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_ctrl_c_stops_a_long_growth_promptly(n_threads):
+    # The builder runs without the GIL; it must still look for Ctrl-C every few
+    # milliseconds and hand the KeyboardInterrupt on (freeing its buffers).
+    import _thread
+    import threading
+    import time
+
+    rng = np.random.default_rng(13)
+    n, n_features = 400_000, 30
+    codes = rng.integers(0, 255, (n, n_features), dtype=np.uint8)
+    y = rng.integers(0, 10, n).astype(np.intp)  # noise: a huge tree, seconds to grow
+    n_bins = np.full(n_features, 255)
+    nominal = np.zeros(n_features, dtype=bool)
+    args = (np.ones(n), n_bins, nominal, 10, 1, 2.0, 2.0, -1, 0.0, True)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            grow_tree(codes, y, *args, n_threads=n_threads)
+        elapsed = time.perf_counter() - start
+    finally:
+        timer.cancel()
+    assert elapsed < 1.5
+    # and the builder still works afterwards
+    small = grow_tree(codes[:2000], y[:2000], np.ones(2000), *args[1:])
+    assert small[0].shape[0] > 1
+
+
+def _grow_args(n=30_000, n_features=20, n_classes=4, seed=17, missing=0.0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int) + (X[:, 3] > 1) * 2
+    y = np.minimum(y, n_classes - 1).astype(np.intp)
+    X[rng.random(X.shape) < missing] = np.nan
+    nominal = np.zeros(n_features, dtype=bool)
+    codes, bins = fit_bins(X, nominal, [None] * n_features, max_bins=255)
+    weights = rng.integers(1, 3, n).astype(float) if missing else np.ones(n)
+    return (codes, y, weights, bins.n_bins, nominal, n_classes, 1, 2.0, 2.0, -1, 0.0)
+
+
+@pytest.mark.parametrize("missing", [0.0, 0.1])
+@pytest.mark.parametrize("hist_budget", [64 << 20, 0])
+def test_the_tree_does_not_depend_on_the_thread_count(missing, hist_budget):
+    # Two threads count large histograms by blocks of features and grow subtrees
+    # in parallel; the nodes, their numbering and every float must be the same,
+    # also with fractional weights and a full subtraction pool (where the order
+    # of the subtraction decisions shows in the last bits of the counts).
+    from threadpoolctl import threadpool_limits
+
+    args = _grow_args(missing=missing)
+    with threadpool_limits(1):
+        one = grow_tree(*args, True, hist_budget=hist_budget)
+    two = grow_tree(*args, True, n_threads=2, hist_budget=hist_budget)
+    with threadpool_limits(2):
+        default = grow_tree(*args, True, hist_budget=hist_budget)
+    for a, b, c in zip(one, two, default):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+
+
+def test_many_small_parallel_subtrees_are_numbered_as_in_serial_order():
+    from entree.tree._kernels import _grow
+
+    codes, y, weights, n_bins, nominal, *rest = _grow_args(n=8000, missing=0.1)
+    args = (codes, y.astype(np.int64), weights, n_bins.astype(np.int64),
+            nominal.astype(np.uint8), *rest, True)  # fmt: skip
+    serial = _grow.grow_tree(*args, 1, 0)
+    for task_rows in (64, 300, 5000):
+        parallel = _grow.grow_tree(*args, 2, 0, 200_000, 200_000, task_rows)
+        for a, b in zip(serial, parallel):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_a_full_subtraction_pool_gives_the_same_tree_for_whole_weights():
+    # With no room for remainders every child is counted directly; with whole
+    # weights the counts are exact either way, so the tree is the same.
+    args = _grow_args(n=20_000)
+    roomy = grow_tree(*args, True, hist_budget=1 << 30)
+    tight = grow_tree(*args, True, hist_budget=0)  # four histograms
+    assert roomy[9].max() > 8  # deeper than the pool
+    for a, b in zip(roomy, tight):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "code, label", [(5, 0), (1, 2), (1, -1)], ids=["code", "label", "negative"]
+)
+def test_the_builder_refuses_codes_and_labels_out_of_range(code, label):
+    # The kernels index histograms by code and label without bounds checks.
+    codes = np.array([[1], [code]], dtype=np.uint8)
+    y = np.array([0, label])
+    args = (np.ones(2), np.array([3]), np.zeros(1, bool), 2, 1, 2.0, 2.0, -1, 0.0)
+    with pytest.raises(ValueError, match="past its feature's missing code"):
+        grow_tree(codes, y, *args, True)

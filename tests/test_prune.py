@@ -194,6 +194,34 @@ def test_weights_count_as_repetitions_in_the_hand_built_tree():
     assert out["value"][3].tolist() == [8.0, 0.0]
 
 
+def test_one_and_two_byte_codes_prune_alike():
+    # fit_bins stores codes in one byte when every column has few enough bins
+    codes, y, arrays = hand_tree(missing_b_row=True)
+    wide = run_raising(codes.astype(np.uint16), y, arrays)
+    narrow = run_raising(codes.astype(np.uint8), y, arrays)
+    assert wide["feature"][0] == 1  # raised
+    for name, array in wide.items():
+        np.testing.assert_array_equal(narrow[name], array)
+
+
+def test_plain_pruning_reads_node_counts_only():
+    # no training case is needed: the driver may prune from summed counts alone
+    _, _, arrays = hand_tree()
+    is_leaf = prune_error_based(
+        arrays["first_child"].tolist(),
+        arrays["n_children"].tolist(),
+        arrays["value"].tolist(),
+        CF,
+        Z,
+        True,
+    )
+    assert is_leaf.dtype == np.bool_
+    assert is_leaf.tolist() == [False, False, True, True, True]
+    order, ptr = compact_order(arrays["first_child"], arrays["n_children"], is_leaf)
+    assert order.tolist() == [0, 1, 2, 3, 4]
+    assert ptr.tolist() == [0, 2, 4, 4, 4, 4]
+
+
 # -- a reference implementation: J48's prune, one node at a time, in Python --------
 class ReferencePruner:
     """C45PruneableClassifierTree.prune (with entree's collapse test), on arrays.

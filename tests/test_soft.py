@@ -259,3 +259,42 @@ def test_json_refuses_a_width_on_a_leaf(soft_model):
     doc["tree"]["soft_width"][leaf] = 0.5
     with pytest.raises(ModelFileError, match="not a numeric split"):
         from_dict(doc)
+
+
+def test_traversal_is_the_same_for_any_thread_count():
+    from entree.tree._kernels._traverse import traverse
+
+    X, y = make_classification(
+        25_000, n_features=8, n_informative=5, n_classes=3, random_state=2
+    )
+    rng = np.random.default_rng(2)
+    X[:, 7] = rng.integers(0, 5, X.shape[0])
+    X[rng.random(X.shape) < 0.05] = np.nan
+    model = C45Classifier(
+        soft_thresholds=0.3, smoothing_strength=1.0, categorical_features=[7]
+    ).fit(X[:3000], y[:3000])
+    tree, is_nominal = model.tree_, model._columns.is_nominal
+    assert (tree.soft_width > 0).any()
+    X_encoded = model._encoded(X)
+    nav = tree._navigation(is_nominal)
+    arrays = (tree.children_ptr, tree.children, tree.branch_category)
+    runs = [
+        traverse(
+            X_encoded,
+            nav,
+            nav.view(np.float64),
+            True,
+            True,
+            *arrays,
+            tree.branch_weight,
+            model._node_proba,
+            n_threads,
+        )
+        for n_threads in (1, 2, 3)
+    ]
+    for proba, leaf in runs[1:]:
+        assert_array_equal(proba, runs[0][0])
+        assert_array_equal(leaf, runs[0][1])
+    # the estimator's own path (threads from 20k rows) agrees with one thread
+    assert_array_equal(model.predict_proba(X), runs[0][0])
+    assert_array_equal(model.apply(X), runs[0][1])

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
+
+from entree.tree._kernels._binning import bin_rows as _bin_rows_kernel
+from entree.tree._kernels._binning import grid as _grid
 
 MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
 _SUBSAMPLE = 50_000  # rows used to place quantile bin edges on large data
@@ -62,25 +64,6 @@ def _quantile_edges(ordered: np.ndarray, max_bins: int) -> np.ndarray:
     return edges[edges < ordered[-1]]
 
 
-@numba.njit(cache=True)
-def _grid(edges):
-    """Uniform cells over the edges' range: first edge >= each cell's start."""
-    n_edges = edges.shape[0]
-    n_cells = 4 * n_edges + 1
-    first = edges[0] if n_edges else 0.0
-    span = edges[n_edges - 1] - first if n_edges else 0.0
-    scale = n_cells / span if span > 0.0 else 0.0
-    cell_start = np.empty(n_cells + 1, dtype=np.int64)
-    j = 0
-    for g in range(n_cells + 1):
-        bound = first + g / scale if scale > 0.0 else first
-        while j < n_edges and edges[j] < bound:
-            j += 1
-        cell_start[g] = j
-    return cell_start, scale
-
-
-@numba.njit(cache=True)
 def _bin_rows(
     X,
     numeric,
@@ -102,47 +85,21 @@ def _bin_rows(
     with ``exact[j]`` each value must equal an edge, else ``failed[j]`` is set.
     Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
     """
-    n_samples, n_features = X.shape
-    for i in range(n_samples):
-        for j in range(n_features):
-            x = X[i, j]
-            if not numeric[j]:
-                codes[i, j] = nominal_bins[j] if np.isnan(x) else np.int64(x)
-                continue
-            e0 = edge_start[j]
-            n_edges = edge_start[j + 1] - e0
-            if np.isnan(x):
-                codes[i, j] = n_edges if exact[j] else n_edges + 1
-                continue
-            lo = 0
-            hi = n_edges
-            scale = scales[j]
-            if scale > 0.0 and edges[e0] < x <= edges[e0 + n_edges - 1]:
-                g = np.int64((x - edges[e0]) * scale)
-                c0 = cell_start_at[j]
-                n_cells = cell_start_at[j + 1] - c0 - 1
-                # one cell of slack either side absorbs rounding in the cell index
-                lo = cells[c0 + max(g - 1, 0)]
-                hi = cells[c0 + min(g + 2, n_cells)]
-            elif n_edges and x > edges[e0]:  # beyond the last edge
-                lo = n_edges
-            else:  # at or below the first edge
-                hi = 0
-            while lo < hi:  # first edge >= x
-                mid = (lo + hi) >> 1
-                if edges[e0 + mid] < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if exact[j] and (lo == n_edges or edges[e0 + lo] != x):
-                failed[j] = True
-                continue
-            codes[i, j] = lo
-            at = e0 + j + lo
-            if x < bin_min[at]:
-                bin_min[at] = x
-            if x > bin_max[at]:
-                bin_max[at] = x
+    _bin_rows_kernel(
+        X,
+        np.ascontiguousarray(numeric, dtype=np.bool_).view(np.uint8),
+        edges,
+        edge_start,
+        np.ascontiguousarray(exact, dtype=np.bool_).view(np.uint8),
+        cells,
+        cell_start_at,
+        scales,
+        nominal_bins,
+        codes,
+        bin_min,
+        bin_max,
+        failed.view(np.uint8),
+    )
 
 
 def codes_for(column: np.ndarray, edges: np.ndarray) -> np.ndarray:

@@ -28,8 +28,10 @@ root), and the strength with the smallest mean over a log-spaced grid wins.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from entree.tree._kernels._leaf_proba import loo_log_loss as _loo_log_loss
+from entree.tree._kernels._leaf_proba import shrink as _shrink
 
 SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage")
 
@@ -66,82 +68,6 @@ def case_unit(tree) -> float:
     return 1.0
 
 
-@numba.njit(cache=True)
-def _shrink(value, parent, strength):
-    """p_v = (n_v + strength * p_parent) / (n_v + strength); Laplace at the root.
-
-    Nodes must come after their prior node (parents precede children). A node with
-    no weight and strength 0 takes its prior's distribution.
-    """
-    n_nodes, n_classes = value.shape
-    proba = np.empty((n_nodes, n_classes))
-    for v in range(n_nodes):
-        total = 0.0
-        for k in range(n_classes):
-            total += value[v, k]
-        p = parent[v]
-        if p < 0:
-            for k in range(n_classes):
-                proba[v, k] = (value[v, k] + 1.0) / (total + n_classes)
-        elif total + strength > 0.0:
-            for k in range(n_classes):
-                proba[v, k] = (value[v, k] + strength * proba[p, k]) / (
-                    total + strength
-                )
-        else:
-            for k in range(n_classes):
-                proba[v, k] = proba[p, k]
-    return proba
-
-
-@numba.njit(cache=True)
-def _loo_log_loss(value, parent, is_leaf, strengths, unit):
-    """Mean leave-one-out log-loss (nats per unit weight) for each strength.
-
-    For a class-c training case in leaf L, its count (``unit``, at most what is
-    there) is removed from class c at L and at every node on L's prior chain,
-    the estimates are recomputed top-down, and the case scores -log p_L(c).
-    ``q[v, c, :]`` holds node v's distribution with one class-c case removed along
-    the chain, so the work is n_nodes * K^2 per strength.
-    """
-    n_nodes, n_classes = value.shape
-    out = np.zeros(strengths.shape[0])
-    weight = 0.0
-    for v in range(n_nodes):
-        if is_leaf[v]:
-            for k in range(n_classes):
-                weight += value[v, k]
-    if weight <= 0.0:
-        return out
-    q = np.empty((n_nodes, n_classes, n_classes))
-    cnt = np.empty(n_classes)
-    for g in range(strengths.shape[0]):
-        lam = strengths[g]
-        loss = 0.0
-        for v in range(n_nodes):
-            p = parent[v]
-            for c in range(n_classes):
-                total = 0.0
-                for k in range(n_classes):
-                    cnt[k] = value[v, k]
-                cnt[c] -= min(unit, cnt[c])
-                for k in range(n_classes):
-                    total += cnt[k]
-                if p < 0:
-                    for k in range(n_classes):
-                        q[v, c, k] = (cnt[k] + 1.0) / (total + n_classes)
-                elif total + lam > 0.0:
-                    for k in range(n_classes):
-                        q[v, c, k] = (cnt[k] + lam * q[p, c, k]) / (total + lam)
-                else:
-                    for k in range(n_classes):
-                        q[v, c, k] = q[p, c, k]
-                if is_leaf[v] and value[v, c] > 0.0:
-                    loss -= value[v, c] * np.log(max(q[v, c, c], 1e-300))
-        out[g] = loss / weight
-    return out
-
-
 def loo_log_loss(tree, method: str, strengths) -> np.ndarray:
     """Closed-form leave-one-out log-loss of the training cases at the leaves.
 
@@ -166,8 +92,8 @@ def loo_log_loss(tree, method: str, strengths) -> np.ndarray:
     return _loo_log_loss(
         np.ascontiguousarray(tree.value, dtype=np.float64),
         _prior_parent(tree, method),
-        np.asarray(tree.is_leaf, dtype=np.bool_),
-        np.asarray(strengths, dtype=np.float64),
+        np.ascontiguousarray(tree.is_leaf, dtype=np.bool_).view(np.uint8),
+        np.ascontiguousarray(strengths, dtype=np.float64),
         case_unit(tree),
     )
 

@@ -26,8 +26,11 @@ data gives the same choice.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from entree.tree._kernels._soft import deal as _deal
+from entree.tree._kernels._soft import node_moments as _node_moments
+from entree.tree._kernels._soft import row_hashes as _row_hashes
 
 #: Candidate half-widths of the soft band, in standard deviations of the split column
 #: at the node ("auto"). 0 is the hard tree.
@@ -48,73 +51,6 @@ CV_MAX_ROWS = 4000
 #: ... and when only the strength is chosen (above SOFT_AUTO_MAX_ROWS rows).
 CV_MAX_ROWS_STRENGTH_ONLY = 1500
 CV_SEED = 0
-
-
-@numba.njit(cache=True)
-def _node_moments(
-    X, weights, feature, threshold, children_ptr, children, category, share, nominal
-):
-    """Weighted count, mean and variance of the split column at every numeric node.
-
-    Training rows are routed as in the builder: one branch by value, every branch
-    with the ``branch_weight`` shares (``share``) when the value is missing or a
-    category the node never saw. Moments are taken about the threshold (a value
-    inside the column's range) to avoid cancellation.
-    """
-    n_nodes = feature.shape[0]
-    s0 = np.zeros(n_nodes)
-    s1 = np.zeros(n_nodes)
-    s2 = np.zeros(n_nodes)
-    stack_node = np.empty(n_nodes + 1, dtype=np.int64)
-    stack_weight = np.empty(n_nodes + 1)
-    for i in range(X.shape[0]):
-        if weights[i] <= 0.0:
-            continue
-        stack_node[0] = 0
-        stack_weight[0] = weights[i]
-        sp = 1
-        while sp > 0:
-            sp -= 1
-            node = stack_node[sp]
-            w = stack_weight[sp]
-            while True:
-                f = feature[node]
-                if f < 0:
-                    break
-                x = X[i, f]
-                start = children_ptr[node]
-                child = -1
-                if not np.isnan(x):
-                    if not nominal[f]:
-                        d = x - threshold[node]
-                        s0[node] += w
-                        s1[node] += w * d
-                        s2[node] += w * d * d
-                        child = children[start] if d <= 0.0 else children[start + 1]
-                    else:
-                        code = np.int64(x)
-                        for j in range(start, children_ptr[node + 1]):
-                            if category[children[j]] == code:
-                                child = children[j]
-                                break
-                if child >= 0:
-                    node = child
-                    continue
-                for j in range(start + 1, children_ptr[node + 1]):
-                    c = children[j]
-                    stack_node[sp] = c
-                    stack_weight[sp] = w * share[c]
-                    sp += 1
-                node = children[start]
-                w = w * share[node]
-    mean = np.zeros(n_nodes)
-    sd = np.zeros(n_nodes)
-    for v in range(n_nodes):
-        if s0[v] > 0.0:
-            m = s1[v] / s0[v]
-            mean[v] = m
-            sd[v] = np.sqrt(max(s2[v] / s0[v] - m * m, 0.0))
-    return s0, sd
 
 
 #: Columns whose values reach beyond this are scaled down by a power of two before
@@ -145,13 +81,13 @@ def node_sd(tree, X, weights, is_nominal) -> np.ndarray:
     _, sd = _node_moments(
         X,
         np.ascontiguousarray(weights, dtype=np.float64),
-        tree.feature,
-        threshold,
-        tree.children_ptr,
-        tree.children,
-        tree.branch_category,
-        tree.branch_weight,
-        is_nominal,
+        np.ascontiguousarray(tree.feature, dtype=np.int64),
+        np.ascontiguousarray(threshold, dtype=np.float64),
+        np.ascontiguousarray(tree.children_ptr, dtype=np.int64),
+        np.ascontiguousarray(tree.children, dtype=np.int64),
+        np.ascontiguousarray(tree.branch_category, dtype=np.int64),
+        np.ascontiguousarray(tree.branch_weight, dtype=np.float64),
+        np.ascontiguousarray(is_nominal, dtype=np.bool_).view(np.uint8),
     )
     if (scale != 1.0).any():
         sd = sd / scale[np.maximum(tree.feature, 0)]
@@ -178,54 +114,6 @@ def soft_widths(threshold, sd, width: float) -> np.ndarray:
             if not bad.any():
                 return half
             half[bad] *= 0.5
-
-
-@numba.njit(cache=True)
-def _row_hashes(X, X_bits, y, seed):
-    """A 64-bit hash of each row's values and class (splitmix64 mixing).
-
-    ``X_bits`` is ``X`` viewed as uint64. Equal rows get equal hashes: NaNs are
-    canonicalised and -0.0 counts as 0.0.
-    """
-    n, d = X.shape
-    out = np.empty(n, dtype=np.uint64)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    m1 = np.uint64(0xBF58476D1CE4E5B9)
-    m2 = np.uint64(0x94D049BB133111EB)
-    nan_bits = np.uint64(0x7FF8000000000000)
-    for i in range(n):
-        h = np.uint64(seed) ^ np.uint64(y[i])
-        for j in range(d):
-            v = X[i, j]
-            if np.isnan(v):
-                bits = nan_bits
-            elif v == 0.0:
-                bits = np.uint64(0)
-            else:
-                bits = X_bits[i, j]
-            z = h + golden + bits
-            z = (z ^ (z >> np.uint64(30))) * m1
-            z = (z ^ (z >> np.uint64(27))) * m2
-            h = z ^ (z >> np.uint64(31))
-        out[i] = h
-    return out
-
-
-@numba.njit(cache=True)
-def _deal(rows, hashes, y, quota, k, folds):
-    """Deal groups of equal hash (rows sorted by hash) round-robin within classes."""
-    n_classes = quota.shape[0]
-    rank = np.zeros(n_classes, dtype=np.int64)
-    previous = np.uint64(0)
-    for r in range(rows.shape[0]):
-        i = rows[r]
-        c = y[i]
-        if r == 0 or hashes[i] != previous:
-            rank[c] += 1
-            previous = hashes[i]
-        group = rank[c] - 1
-        if group < quota[c]:
-            folds[i] = group % k
 
 
 def fold_ids(X, y, weights, k: int, max_rows: int, seed: int = CV_SEED) -> np.ndarray:

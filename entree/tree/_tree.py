@@ -19,11 +19,16 @@ a hard tree.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from entree.tree._kernels._traverse import traverse as _traverse_kernel
 
 TREE_LEAF = -2
 TREE_UNDEFINED = -2.0
+
+#: Rows from which traversal is split among OpenMP threads (below, threads cost more
+#: than they save).
+PARALLEL_MIN_ROWS = 20_000
 
 NODE_ARRAYS = (
     "feature",
@@ -479,17 +484,19 @@ class Tree:
 
     def _traverse(self, X, node_proba, is_nominal, normalize=False):
         nav = self._navigation(is_nominal)
+        X = np.ascontiguousarray(X, dtype=np.float64)
         return _traverse_kernel(
-            np.ascontiguousarray(X, dtype=np.float64),
+            X,
             nav,
             nav.view(np.float64),
             nav.shape[1] == 5,
             normalize,
-            self.children_ptr,
-            self.children,
-            self.branch_category,
-            self.branch_weight,
+            np.ascontiguousarray(self.children_ptr, dtype=np.int64),
+            np.ascontiguousarray(self.children, dtype=np.int64),
+            np.ascontiguousarray(self.branch_category, dtype=np.int64),
+            np.ascontiguousarray(self.branch_weight, dtype=np.float64),
             np.ascontiguousarray(node_proba, dtype=np.float64),
+            _n_threads(X.shape[0]),
         )
 
     def predict_proba(
@@ -517,13 +524,6 @@ class Tree:
         return self._traverse(X, empty, is_nominal)[1]
 
 
-@numba.njit(cache=True, inline="always")
-def _smooth_left(x, low, high):
-    """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0."""
-    v = (x - low) / (high - low)
-    return 1.0 - v * v * (3.0 - 2.0 * v)
-
-
 def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
     """Share of a row with value x sent left at a numeric split (plain Python).
 
@@ -541,90 +541,10 @@ def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
     return 1.0 - v * v * (3.0 - 2.0 * v)
 
 
-@numba.njit(cache=True)
-def _traverse_kernel(
-    X,
-    nav,
-    nav_float,
-    soft,
-    normalize,
-    children_ptr,
-    children,
-    branch_category,
-    branch_weight,
-    node_proba,
-):
-    """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
+def _n_threads(n_rows: int) -> int:
+    """Threads for traversing n_rows: sklearn's OpenMP count (honours threadpoolctl)."""
+    if n_rows < PARALLEL_MIN_ROWS:
+        return 1
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
-    A NaN at a node (missing, or a category unseen in training) sends the row down
-    every branch with the branch's share of training weight; a numeric value inside
-    a node's soft band goes down both branches with the smoothstep's shares.
-    ``soft`` says whether ``nav`` has the band's upper edge (column 4);
-    ``normalize`` divides each output row by its sum.
-    """
-    n_samples = X.shape[0]
-    n_out = node_proba.shape[1]
-    out = np.zeros((n_samples, n_out))
-    heaviest = np.zeros(n_samples, dtype=np.int64)
-    n_nodes = nav.shape[0]
-    stack_node = np.empty(n_nodes + 1, dtype=np.int64)
-    stack_weight = np.empty(n_nodes + 1)
-    for i in range(n_samples):
-        best_weight = -1.0
-        stack_node[0] = 0
-        stack_weight[0] = 1.0
-        sp = 1
-        while sp > 0:
-            sp -= 1
-            node = stack_node[sp]
-            w = stack_weight[sp]
-            while True:
-                f = nav[node, 0]
-                if f < 0:
-                    break
-                x = X[i, f]
-                child = -1
-                if not np.isnan(x):
-                    right = nav[node, 3]
-                    if right >= 0:
-                        low = nav_float[node, 1]
-                        if soft and x > low and x <= nav_float[node, 4]:
-                            # inside the soft band: share between both sides
-                            share = _smooth_left(x, low, nav_float[node, 4])
-                            stack_node[sp] = right
-                            stack_weight[sp] = w * (1.0 - share)
-                            sp += 1
-                            w = w * share
-                            child = nav[node, 2]
-                        else:
-                            child = nav[node, 2] if x <= low else right
-                    else:
-                        code = np.int64(x)
-                        for j in range(children_ptr[node], children_ptr[node + 1]):
-                            if branch_category[children[j]] == code:
-                                child = children[j]
-                                break
-                if child >= 0:
-                    node = child
-                    continue
-                # spread: follow the first branch here, stack the others
-                first = children[children_ptr[node]]
-                for j in range(children_ptr[node] + 1, children_ptr[node + 1]):
-                    c = children[j]
-                    stack_node[sp] = c
-                    stack_weight[sp] = w * branch_weight[c]
-                    sp += 1
-                w = w * branch_weight[first]
-                node = first
-            for k in range(n_out):
-                out[i, k] += w * node_proba[node, k]
-            if w > best_weight:
-                best_weight = w
-                heaviest[i] = node
-        if normalize:
-            total = 0.0
-            for k in range(n_out):
-                total += out[i, k]
-            for k in range(n_out):
-                out[i, k] /= total
-    return out, heaviest
+    return _openmp_effective_n_threads()

@@ -1,0 +1,288 @@
+# Traversal: route rows of encoded X through a fitted tree (apply / predict_proba).
+#
+# Each row is routed on its own (an explicit stack of (node, weight) for the branches
+# it is spread over), so the rows can be split among threads and the result is the
+# same for any thread count.
+
+from cython.parallel cimport prange, threadid
+from libc.math cimport isnan
+from libc.stdlib cimport free, malloc
+
+from entree.tree._kernels._common cimport float64_t, int64_t
+
+import numpy as np
+
+
+cdef enum:
+    # rows routed in lockstep (see _route_block)
+    BLOCK = 32
+
+
+cdef inline float64_t _smooth_left(float64_t x, float64_t low,
+                                   float64_t high) noexcept nogil:
+    """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0."""
+    cdef float64_t v = (x - low) / (high - low)
+    return 1.0 - v * v * (3.0 - 2.0 * v)
+
+
+cdef int64_t _route_row(
+    const float64_t *x_row,
+    const int64_t *nav,
+    const float64_t *nav_float,
+    Py_ssize_t n_nav,
+    bint soft,
+    bint normalize,
+    const int64_t *children_ptr,
+    const int64_t *children,
+    const int64_t *branch_category,
+    const float64_t *branch_weight,
+    const float64_t *node_proba,
+    Py_ssize_t n_out,
+    float64_t *out_row,
+    int64_t *stack_node,
+    float64_t *stack_weight,
+) noexcept nogil:
+    """Mix node_proba rows into out_row over the leaves a row reaches.
+
+    ``nav`` / ``nav_float`` are the C-ordered navigation table (``n_nav`` columns)
+    read as integers / floats. Returns the row's heaviest leaf.
+    """
+    cdef Py_ssize_t sp, k
+    cdef int64_t node, f, child, right, code, j, c, first
+    cdef int64_t heaviest = 0
+    cdef const int64_t *at
+    cdef float64_t w, x, low, share
+    cdef float64_t best_weight = -1.0
+    stack_node[0] = 0
+    stack_weight[0] = 1.0
+    sp = 1
+    while sp > 0:
+        sp -= 1
+        node = stack_node[sp]
+        w = stack_weight[sp]
+        while True:
+            at = nav + node * n_nav
+            f = at[0]
+            if f < 0:
+                break
+            x = x_row[f]
+            child = -1
+            if not isnan(x):
+                right = at[3]
+                if right >= 0:
+                    low = nav_float[node * n_nav + 1]
+                    if soft and x > low and x <= nav_float[node * n_nav + 4]:
+                        # inside the soft band: share between both sides
+                        share = _smooth_left(x, low, nav_float[node * n_nav + 4])
+                        stack_node[sp] = right
+                        stack_weight[sp] = w * (1.0 - share)
+                        sp += 1
+                        w = w * share
+                        child = at[2]
+                    elif x <= low:
+                        child = at[2]
+                    else:
+                        child = right
+                else:
+                    code = <int64_t>x
+                    for j in range(children_ptr[node], children_ptr[node + 1]):
+                        if branch_category[children[j]] == code:
+                            child = children[j]
+                            break
+            if child >= 0:
+                node = child
+                continue
+            # spread: follow the first branch here, stack the others
+            first = children[children_ptr[node]]
+            for j in range(children_ptr[node] + 1, children_ptr[node + 1]):
+                c = children[j]
+                stack_node[sp] = c
+                stack_weight[sp] = w * branch_weight[c]
+                sp += 1
+            w = w * branch_weight[first]
+            node = first
+        for k in range(n_out):
+            out_row[k] += w * node_proba[node * n_out + k]
+        if w > best_weight:
+            best_weight = w
+            heaviest = node
+    if normalize:
+        _normalize(out_row, n_out)
+    return heaviest
+
+
+cdef inline void _normalize(float64_t *out_row, Py_ssize_t n_out) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef float64_t total = 0.0
+    for k in range(n_out):
+        total += out_row[k]
+    for k in range(n_out):
+        out_row[k] /= total
+
+
+cdef void _route_block(
+    Py_ssize_t start,
+    Py_ssize_t end,
+    const float64_t *X,
+    Py_ssize_t n_features,
+    const int64_t *nav,
+    const float64_t *nav_float,
+    Py_ssize_t n_nav,
+    bint soft,
+    bint normalize,
+    const int64_t *children_ptr,
+    const int64_t *children,
+    const int64_t *branch_category,
+    const float64_t *branch_weight,
+    const float64_t *node_proba,
+    Py_ssize_t n_out,
+    float64_t *out,
+    int64_t *heaviest,
+    int64_t *stack_node,
+    float64_t *stack_weight,
+) noexcept nogil:
+    """Route rows start..end (at most BLOCK): single paths in lockstep, others alone.
+
+    Rows descend together one level per pass, so the cache misses of different rows
+    overlap. A row that meets a missing value, a soft band or an unseen category
+    leaves the lockstep and is routed from the root by ``_route_row``. A row that
+    reaches a leaf on one path gets exactly what ``_route_row`` gives it (weight 1).
+    """
+    cdef int64_t node[BLOCK]
+    cdef Py_ssize_t active[BLOCK]
+    cdef bint single[BLOCK]
+    cdef Py_ssize_t n_active = end - start
+    cdef Py_ssize_t a, n_left, r, k
+    cdef int64_t f, child, right, code, j
+    cdef const int64_t *at
+    cdef float64_t x, low, w
+    for r in range(n_active):
+        node[r] = 0
+        active[r] = r
+        single[r] = True
+    while n_active > 0:
+        n_left = 0
+        for a in range(n_active):
+            r = active[a]
+            at = nav + node[r] * n_nav
+            f = at[0]
+            if f < 0:
+                continue  # at its leaf
+            x = X[(start + r) * n_features + f]
+            child = -1
+            if not isnan(x):
+                right = at[3]
+                if right >= 0:
+                    low = nav_float[node[r] * n_nav + 1]
+                    if soft and x > low and x <= nav_float[node[r] * n_nav + 4]:
+                        child = -1  # inside a soft band
+                    else:
+                        child = at[2 + (x > low)]  # left or right, without a branch
+                else:
+                    code = <int64_t>x
+                    for j in range(children_ptr[node[r]], children_ptr[node[r] + 1]):
+                        if branch_category[children[j]] == code:
+                            child = children[j]
+                            break
+            if child < 0:
+                single[r] = False
+                continue
+            node[r] = child
+            active[n_left] = r
+            n_left += 1
+        n_active = n_left
+    w = 1.0
+    for r in range(end - start):
+        if single[r]:
+            for k in range(n_out):
+                out[(start + r) * n_out + k] += w * node_proba[node[r] * n_out + k]
+            heaviest[start + r] = node[r]
+            if normalize:
+                _normalize(out + (start + r) * n_out, n_out)
+        else:
+            heaviest[start + r] = _route_row(
+                X + (start + r) * n_features, nav, nav_float, n_nav, soft, normalize,
+                children_ptr, children, branch_category, branch_weight, node_proba,
+                n_out, out + (start + r) * n_out, stack_node, stack_weight)
+
+
+def traverse(
+    const float64_t[:, ::1] X,
+    const int64_t[:, ::1] nav,
+    const float64_t[:, ::1] nav_float,
+    bint soft,
+    bint normalize,
+    const int64_t[::1] children_ptr,
+    const int64_t[::1] children,
+    const int64_t[::1] branch_category,
+    const float64_t[::1] branch_weight,
+    const float64_t[:, ::1] node_proba,
+    int n_threads=1,
+):
+    """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
+
+    A NaN at a node (missing, or a category unseen in training) sends the row down
+    every branch with the branch's share of training weight; a numeric value inside
+    a node's soft band goes down both branches with the smoothstep's shares.
+    ``soft`` says whether ``nav`` has the band's upper edge (column 4);
+    ``normalize`` divides each output row by its sum. Rows are split among
+    ``n_threads`` threads (each row on its own: the same result for any count).
+    """
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_nodes = nav.shape[0]
+    cdef Py_ssize_t b, t
+    cdef int64_t *stack_node
+    cdef float64_t *stack_weight
+    out_array = np.zeros((n_samples, node_proba.shape[1]))
+    heaviest_array = np.zeros(n_samples, dtype=np.int64)
+    cdef float64_t[:, ::1] out = out_array
+    cdef int64_t[::1] heaviest = heaviest_array
+    if n_samples == 0 or n_nodes == 0:
+        return out_array, heaviest_array
+    if n_threads < 1:
+        n_threads = 1
+    cdef Py_ssize_t n_nav = nav.shape[1]
+    cdef Py_ssize_t n_out = node_proba.shape[1]
+    # a lone root has no children: never read, but the pointer must exist
+    cdef const int64_t *children_data = &children[0] if children.shape[0] else NULL
+    # one stack per thread, side by side
+    stack_node = <int64_t *>malloc(n_threads * (n_nodes + 1) * sizeof(int64_t))
+    stack_weight = <float64_t *>malloc(n_threads * (n_nodes + 1) * sizeof(float64_t))
+    if stack_node == NULL or stack_weight == NULL:
+        free(stack_node)
+        free(stack_weight)
+        raise MemoryError()
+    cdef Py_ssize_t n_blocks = (n_samples + BLOCK - 1) // BLOCK
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef const float64_t *X_data = &X[0, 0]
+    cdef const int64_t *nav_data = &nav[0, 0]
+    cdef const float64_t *nav_float_data = &nav_float[0, 0]
+    cdef const int64_t *children_ptr_data = &children_ptr[0]
+    cdef const int64_t *branch_category_data = &branch_category[0]
+    cdef const float64_t *branch_weight_data = &branch_weight[0]
+    cdef const float64_t *node_proba_data = &node_proba[0, 0]
+    cdef float64_t *out_data = &out[0, 0]
+    cdef int64_t *heaviest_data = &heaviest[0]
+    with nogil:
+        if n_threads == 1:
+            for b in range(n_blocks):
+                _route_block(
+                    b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
+                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    children_data, branch_category_data, branch_weight_data,
+                    node_proba_data, n_out, out_data, heaviest_data, stack_node,
+                    stack_weight)
+        else:
+            # dynamic: a thread that the OS parks does not hold up the others
+            for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic",
+                            chunksize=4):
+                t = threadid() * (n_nodes + 1)
+                _route_block(
+                    b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
+                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    children_data, branch_category_data, branch_weight_data,
+                    node_proba_data, n_out, out_data, heaviest_data, stack_node + t,
+                    stack_weight + t)
+    free(stack_node)
+    free(stack_weight)
+    return out_array, heaviest_array
