@@ -46,7 +46,7 @@ def status_kib(field):
 
 X = np.load(sys.argv[1])
 y = np.load(sys.argv[2])
-model.fit(X[:200], y[:200])  # imports and numba's compiled code loaded before the peak
+model.fit(X[:200], y[:200])  # imports and the compiled kernels loaded before the peak
 with open("/proc/self/clear_refs", "w") as clear:
     clear.write("5")  # reset the peak (VmHWM) to the current RSS
 before = status_kib("VmRSS")

@@ -1,11 +1,15 @@
 """Fit and predict_proba time of entree against sklearn's entropy tree, same run.
 
 Data: sklearn's make_classification (5 classes, 10 informative of 20 features), a 75/25
-split. Times are process CPU seconds (both libraries run single-threaded here), the
-median of --repeats runs; accuracy is on the held-out quarter.
+split. Times are process CPU seconds with one thread for every library
+(threadpoolctl's limit, which entree's OpenMP kernels honour), the median of --repeats
+runs; accuracy is on the held-out quarter. ``--threads N`` instead runs entree with N
+threads and prints wall-clock seconds of its fit beside the one-thread wall time (the tree
+is the same for any thread count).
 
     python benchmarks/bench_speed.py                     # 10k, 200k and 1M rows
     python benchmarks/bench_speed.py --sizes 10000 --repeats 5
+    python benchmarks/bench_speed.py --sizes 1000000 --threads 2
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import time
 from functools import partial
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
 
 from entree import C45Classifier, ID3Classifier
 
@@ -46,13 +52,55 @@ def measure(make_model, X_train, y_train, X_test, y_test, repeats):
     }
 
 
+def wall_fit(model, X, y, n_threads, repeats):
+    """Median wall seconds of fitting ``model`` with ``n_threads`` threads."""
+    times = []
+    for _ in range(repeats):
+        with threadpool_limits(n_threads):
+            start = time.perf_counter()
+            fitted = clone(model).fit(X, y)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), fitted.tree_
+
+
+def thread_scaling(sizes, n_threads, repeats):
+    print(
+        f"{'rows':>9} {'model':12} {'1 thread s':>10} {n_threads} threads s  speed-up"
+    )
+    for n in sizes:
+        X, y = make_classification(
+            n_samples=int(n / 0.75),
+            n_features=20,
+            n_informative=10,
+            n_classes=5,
+            random_state=0,
+        )
+        X, y = X[:n], y[:n]
+        for name, model in (("C4.5", C45Classifier()), ("ID3", ID3Classifier())):
+            one, tree_one = wall_fit(model, X, y, 1, repeats)
+            many, tree_many = wall_fit(model, X, y, n_threads, repeats)
+            same = np.array_equal(tree_one.feature, tree_many.feature) and (
+                np.array_equal(tree_one.threshold, tree_many.threshold)
+            )
+            print(
+                f"{n:>9} {name:12} {one:10.3f} {many:12.3f} {one / many:9.2f}x"
+                f"{'' if same else '  TREES DIFFER'}",
+                flush=True,
+            )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,200000,1000000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.threads:
+        thread_scaling(sizes, args.threads, args.repeats)
+        return
 
-    # compile the numba kernels outside the timed runs
+    # load the kernels and fill caches outside the timed runs
     warm_X, warm_y = make_classification(200, n_features=20, random_state=1)
     C45Classifier().fit(warm_X, warm_y).predict_proba(warm_X)
 
@@ -67,7 +115,7 @@ def main(argv=None):
         f"{'rows':>9} {'model':16} {'fit s':>8} {'x faster':>8} {'proba s':>8} "
         f"{'x faster':>8} {'accuracy':>8} {'leaves':>7}"
     )
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in sizes:
         X, y = make_classification(
             n_samples=int(n / 0.75),
             n_features=20,
@@ -79,10 +127,11 @@ def main(argv=None):
             X, y, train_size=n, random_state=0
         )
         repeats = args.repeats if n < 500_000 else 1
-        results = {
-            name: measure(make, X_train, y_train, X_test, y_test, repeats)
-            for name, make in models.items()
-        }
+        with threadpool_limits(1):
+            results = {
+                name: measure(make, X_train, y_train, X_test, y_test, repeats)
+                for name, make in models.items()
+            }
         base = results["sklearn entropy"]
         for name, r in results.items():
             print(
