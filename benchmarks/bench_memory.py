@@ -8,6 +8,11 @@ size before the fit: the fit's own extra memory. Data as in bench_speed.py
 
     python benchmarks/bench_memory.py                  # 200k and 1M rows
     python benchmarks/bench_memory.py --sizes 10000
+    python benchmarks/bench_memory.py --many-classes   # 50k x 100, 100 classes; 5k x 60, 1000
+
+``--many-classes`` runs the two cases where a histogram per tree level once cost
+gigabytes (one histogram holds bins x features x classes counts), and reports the whole
+process's peak resident size as well as the rise.
 """
 
 from __future__ import annotations
@@ -66,10 +71,60 @@ def peak_rise_mib(setup: str, x_path: Path, y_path: Path) -> float:
     return (report["after_kib"] - report["before_kib"]) / 1024.0  # Linux: KiB
 
 
+def peak_mib(setup: str, x_path: Path, y_path: Path) -> tuple[float, float]:
+    """(rise of the peak during fit, whole-process peak) in MiB."""
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(setup=setup), str(x_path), str(y_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    rise = (report["after_kib"] - report["before_kib"]) / 1024.0
+    return rise, report["after_kib"] / 1024.0
+
+
+def many_classes(tmp: str) -> None:
+    cases = [(50_000, 100, 100, 30), (5_000, 60, 1000, 12)]
+    print(
+        f"{'rows':>7} {'features':>8} {'classes':>7} {'model':16} {'rise MiB':>9} "
+        f"{'peak MiB':>9} {'peak x sklearn':>14}"
+    )
+    for n, n_features, n_classes, informative in cases:
+        X, y = make_classification(
+            n_samples=n,
+            n_features=n_features,
+            n_informative=informative,
+            n_classes=n_classes,
+            n_clusters_per_class=1,
+            random_state=0,
+        )
+        x_path, y_path = Path(tmp) / "X.npy", Path(tmp) / "y.npy"
+        np.save(x_path, X)
+        np.save(y_path, y)
+        results = {
+            name: peak_mib(setup, x_path, y_path)
+            for name, setup in MODELS.items()
+            if name != "entree ID3"
+        }
+        base = results["sklearn entropy"][1]
+        for name, (rise, peak) in results.items():
+            print(
+                f"{n:>7} {n_features:>8} {n_classes:>7} {name:16} {rise:9.1f} "
+                f"{peak:9.1f} {peak / base:14.2f}",
+                flush=True,
+            )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="200000,1000000")
+    parser.add_argument("--many-classes", action="store_true")
     args = parser.parse_args(argv)
+    if args.many_classes:
+        with tempfile.TemporaryDirectory() as tmp:
+            many_classes(tmp)
+        return
     print(
         f"{'rows':>9} {'data MiB':>9} {'model':16} {'fit peak rise MiB':>18} {'x sklearn':>9}"
     )
