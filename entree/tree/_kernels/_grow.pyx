@@ -282,6 +282,72 @@ cdef inline void _pool_release(HistPool *pool, int64_t slot) noexcept nogil:
     pool.n_free += 1
 
 
+cdef void _free_work(Builder *b) noexcept nogil:
+    """Free the builder's working buffers, keeping its nodes, layout and tasks: a
+    finished task's builder holds only the subtree it grew until the merge."""
+    cdef Py_ssize_t i
+    free(b.rows)
+    free(b.row_weight)
+    free(b.side)
+    free(b.stack)
+    free(b.scratch)
+    free(b.bits)
+    free(b.bin_class)
+    b.rows = NULL
+    b.row_weight = NULL
+    b.side = NULL
+    b.stack = NULL
+    b.scratch = NULL
+    b.bits = NULL
+    b.bin_class = NULL
+    if b.pool.buffers != NULL:
+        for i in range(b.pool.n_allocated):
+            free(b.pool.buffers[i])
+    free(b.pool.buffers)
+    free(b.pool.free_ids)
+    b.pool.buffers = NULL
+    b.pool.free_ids = NULL
+    b.pool.n_allocated = 0
+    b.pool.n_free = 0
+    free(b.pair)
+    free(b.pair_offset)
+    free(b.total_pair)
+    b.pair = NULL
+    b.pair_offset = NULL
+    b.total_pair = NULL
+    if b.work != NULL:
+        for i in range(b.n_work):
+            free(b.work[i].known)
+            free(b.work[i].left)
+            free(b.work[i].left_count)
+            free(b.work[i].active)
+            free(b.work[i].present)
+    free(b.work)
+    b.work = NULL
+    b.n_work = 0
+    free(b.work_sel)
+    free(b.work_gain)
+    free(b.work_info)
+    free(b.work_lo)
+    free(b.work_hi)
+    b.work_sel = NULL
+    b.work_gain = NULL
+    b.work_info = NULL
+    b.work_lo = NULL
+    b.work_hi = NULL
+    free(b.branches.branch_of_bin)
+    free(b.branches.child_known)
+    free(b.branches.child_bin)
+    free(b.branches.child_w)
+    free(b.branches.frac)
+    free(b.branches.missing_counts)
+    free(b.branches.child_count)
+    free(b.branches.child_start)
+    free(b.branches.fill)
+    free(b.branches.order)
+    memset(&b.branches, 0, sizeof(Branches))
+
+
 cdef void _free_builder(Builder *b) noexcept nogil:
     """Free every buffer of the builder (NULL ones are skipped by free)."""
     cdef Py_ssize_t i
@@ -301,44 +367,7 @@ cdef void _free_builder(Builder *b) noexcept nogil:
     free(b.nodes.depth)
     free(b.nodes.gain)
     free(b.nodes.split_info)
-    free(b.rows)
-    free(b.row_weight)
-    free(b.side)
-    free(b.stack)
-    free(b.scratch)
-    free(b.bits)
-    free(b.bin_class)
-    if b.pool.buffers != NULL:
-        for i in range(b.pool.n_allocated):
-            free(b.pool.buffers[i])
-    free(b.pool.buffers)
-    free(b.pool.free_ids)
-    free(b.pair)
-    free(b.pair_offset)
-    free(b.total_pair)
-    if b.work != NULL:
-        for i in range(b.n_work):
-            free(b.work[i].known)
-            free(b.work[i].left)
-            free(b.work[i].left_count)
-            free(b.work[i].active)
-            free(b.work[i].present)
-    free(b.work)
-    free(b.work_sel)
-    free(b.work_gain)
-    free(b.work_info)
-    free(b.work_lo)
-    free(b.work_hi)
-    free(b.branches.branch_of_bin)
-    free(b.branches.child_known)
-    free(b.branches.child_bin)
-    free(b.branches.child_w)
-    free(b.branches.frac)
-    free(b.branches.missing_counts)
-    free(b.branches.child_count)
-    free(b.branches.child_start)
-    free(b.branches.fill)
-    free(b.branches.order)
+    _free_work(b)
     if b.tasks != NULL:
         for i in range(b.n_tasks):
             free(b.tasks[i].rows)
@@ -981,6 +1010,12 @@ cdef void _run_task(const Builder *main, const code_t *codes, Task *task,
         slot = 0
     _push(tb, 0, 0, task.n_rows, task.mode, slot)
     task.status = _grow(tb, codes)
+    # only its nodes are needed until the merge
+    _free_work(tb)
+    free(task.rows)
+    free(task.row_weight)
+    task.rows = NULL
+    task.row_weight = NULL
     if task.status != OK and main.stop[0] == OK:
         main.stop[0] = task.status
 
