@@ -13,11 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from entree.tree._builder import _effective_n_threads
+from entree.tree._kernels._binning import BLOCK_ROWS
 from entree.tree._kernels._binning import bin_rows as _bin_rows_kernel
 from entree.tree._kernels._binning import grid as _grid
 
 MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
 _SUBSAMPLE = 50_000  # rows used to place quantile bin edges on large data
+# values (rows x features) from which binning is threaded: below, a parallel
+# region costs about what it saves
+_PARALLEL_MIN_VALUES = 1 << 18
+_BLOCK_ROWS = BLOCK_ROWS  # rows a thread bins at a time
 
 
 @dataclass
@@ -79,12 +85,14 @@ def _bin_rows(
     bin_max,
     failed,
 ):
-    """Bin every row of X in one row-major pass (codes are row-major too).
+    """Bin every row of X (codes are row-major too), in blocks of rows in parallel.
 
     For numeric column j the edges are ``edges[edge_start[j]:edge_start[j + 1]]``;
     with ``exact[j]`` each value must equal an edge, else ``failed[j]`` is set.
     Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
+    Every output is the same for any number of threads.
     """
+    n_threads = 1 if X.size < _PARALLEL_MIN_VALUES else _effective_n_threads()
     _bin_rows_kernel(
         X,
         np.ascontiguousarray(numeric, dtype=np.bool_).view(np.uint8),
@@ -99,6 +107,8 @@ def _bin_rows(
         bin_min,
         bin_max,
         failed.view(np.uint8),
+        n_threads,
+        _BLOCK_ROWS,
     )
 
 
