@@ -17,6 +17,7 @@ from entree.tree._builder import _effective_n_threads
 from entree.tree._kernels._binning import BLOCK_ROWS
 from entree.tree._kernels._binning import bin_rows as _bin_rows_kernel
 from entree.tree._kernels._binning import grid as _grid
+from entree.tree._kernels._binning import has_inf as _has_inf
 
 MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
 _SUBSAMPLE = 50_000  # rows used to place quantile bin edges on large data
@@ -45,6 +46,17 @@ class BinMapper:
             # rounding can land on `high`, which would send it left: use `low`
             out[at] = np.where((mid >= high) | ~np.isfinite(mid), low, mid)
         return out
+
+
+def _threads_for(n_values: int) -> int:
+    return 1 if n_values < _PARALLEL_MIN_VALUES else _effective_n_threads()
+
+
+def has_infinity(X: np.ndarray) -> bool:
+    """Whether a float64 matrix holds +-inf (in parallel when it is C-ordered)."""
+    if X.ndim == 2 and X.dtype == np.float64 and X.flags.c_contiguous:
+        return bool(_has_inf(X, _threads_for(X.size)))
+    return bool(np.isinf(X).any())
 
 
 def _subsample_rows(n_samples: int):
@@ -92,7 +104,7 @@ def _bin_rows(
     Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
     Every output is the same for any number of threads.
     """
-    n_threads = 1 if X.size < _PARALLEL_MIN_VALUES else _effective_n_threads()
+    n_threads = _threads_for(X.size)
     _bin_rows_kernel(
         X,
         np.ascontiguousarray(numeric, dtype=np.bool_).view(np.uint8),

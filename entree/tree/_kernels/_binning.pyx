@@ -1,14 +1,16 @@
 # Binning: encoded X (floats, NaN = missing) -> compact bin codes, one row-major pass.
 
 from cython.parallel cimport prange, threadid
-from libc.math cimport INFINITY, isnan
+from libc.math cimport INFINITY, fabs, isnan
 
 from entree.tree._kernels._common cimport float64_t, int64_t, uint8_t, uint16_t
 
 import numpy as np
 
 # rows per block handed to a thread (about 2.5 MiB of X at 20 features)
-BLOCK_ROWS = 16384
+cdef enum:
+    _BLOCK = 16384
+BLOCK_ROWS = _BLOCK
 
 ctypedef fused code_t:
     uint8_t
@@ -171,7 +173,7 @@ def bin_rows(
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef Py_ssize_t n_flat = bin_min.shape[0]
-    cdef Py_ssize_t b, t, k, at
+    cdef Py_ssize_t b, t, k, j, at
     cdef int64_t best_block
     if block_rows < 1:
         block_rows = 1
@@ -195,8 +197,12 @@ def bin_rows(
     cdef int64_t[:, ::1] local_max_block = local_max_block_array
     cdef uint8_t[:, ::1] local_failed = local_failed_array
     with nogil:
-        # dynamic: a thread that the OS parks does not hold up the others
-        for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+        # dynamic: a thread that the OS parks does not hold up the others. The last
+        # block first: each thread then meets its blocks in decreasing order, so
+        # the earliest-block rule for equal extremes is at work (and tested) in
+        # every parallel run, not only under a non-monotonic schedule
+        for k in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+            b = n_blocks - 1 - k
             t = threadid()
             _bin_block(b * block_rows, min(b * block_rows + block_rows, n_samples), b,
                        X, numeric, edges, edge_start, exact, cells, cell_start_at, scales,
@@ -222,6 +228,31 @@ def bin_rows(
                     bin_max[at] = local_max[t, at]
                     best_block = local_max_block[t, at]
         for t in range(n_threads):
-            for k in range(n_features):
-                if local_failed[t, k]:
-                    failed[k] = True
+            for j in range(n_features):
+                if local_failed[t, j]:
+                    failed[j] = True
+
+
+def has_inf(const float64_t[:, ::1] X, int n_threads=1):
+    """Whether X holds an infinite value (NaN is not one); blocks of rows in parallel."""
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
+    cdef Py_ssize_t b, i, j
+    cdef int found
+    if n_samples == 0 or n_features == 0:
+        return False
+    if n_threads > n_blocks:
+        n_threads = <int>n_blocks
+    if n_threads < 1:
+        n_threads = 1
+    found_array = np.zeros(n_blocks, dtype=np.uint8)
+    cdef uint8_t[::1] found_in = found_array
+    with nogil:
+        for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+            found = 0
+            for i in range(b * _BLOCK, min(b * _BLOCK + _BLOCK, n_samples)):
+                for j in range(n_features):
+                    found = found | (fabs(X[i, j]) == INFINITY)
+            found_in[b] = found
+    return bool(found_array.any())
