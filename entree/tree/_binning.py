@@ -9,6 +9,7 @@ that a cut between two bins becomes a threshold in raw units.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +165,33 @@ def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
     return _quantile_edges(ordered, max_bins), False
 
 
+def _fit_edges(sample: np.ndarray, numeric, max_bins: int, force):
+    """(edges per column, exact per column) from the sample rows.
+
+    Each numeric column's present values are sorted and cut on their own, so with
+    several threads the columns are shared out (numpy's sort runs without the GIL);
+    every column's edges are the same for any thread count.
+    """
+    n_features = sample.shape[1]
+    edge_list = [np.zeros(0)] * n_features
+    exact = np.zeros(n_features, dtype=bool)
+
+    def fit_column(j):
+        column = sample[:, j]
+        ordered = np.sort(column[~np.isnan(column)])
+        edge_list[j], exact[j] = _edges_for(ordered, max_bins, force[j])
+
+    columns = np.flatnonzero(numeric).tolist()
+    n_threads = min(_threads_for(sample.shape[0] * len(columns)), len(columns))
+    if n_threads > 1:
+        with ThreadPoolExecutor(n_threads) as pool:
+            list(pool.map(fit_column, columns))
+    else:
+        for j in columns:
+            fit_column(j)
+    return edge_list, exact
+
+
 def _overflowing_span(sample: np.ndarray, numeric: np.ndarray) -> np.ndarray:
     """Numeric columns whose largest minus smallest value overflows a float64."""
     if sample.shape[0] == 0:
@@ -195,15 +223,7 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
         sample = X if sample_rows is None else X[sample_rows]
     force = np.zeros(n_features, dtype=bool)
     while True:
-        edge_list, exact = [], np.zeros(n_features, dtype=bool)
-        for j in range(n_features):
-            if not numeric[j]:
-                edge_list.append(np.zeros(0))
-                continue
-            column = sample[:, j]
-            ordered = np.sort(column[~np.isnan(column)])
-            edges, exact[j] = _edges_for(ordered, max_bins, force[j])
-            edge_list.append(edges)
+        edge_list, exact = _fit_edges(sample, numeric, max_bins, force)
         edge_start = np.zeros(n_features + 1, dtype=np.int64)
         edge_start[1:] = np.cumsum([len(e) for e in edge_list])
         grids = [
