@@ -5,6 +5,10 @@ them (exact: every cut C4.5 would try is a candidate); otherwise bins at quantil
 fixed subsample. A nominal column's bins are its category codes. The code
 ``n_bins[f]`` means missing. Per bin we keep the smallest and largest training value so
 that a cut between two bins becomes a threshold in raw units.
+
+On large data the work is threaded (within threadpoolctl's OpenMP limit): the columns'
+edges are fitted side by side and blocks of rows are binned in parallel. Codes, edges
+and bin extremes are the same for any number of threads.
 """
 
 from __future__ import annotations
