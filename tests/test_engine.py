@@ -410,3 +410,102 @@ def test_the_builder_refuses_codes_and_labels_out_of_range(code, label):
     args = (np.ones(2), np.array([3]), np.zeros(1, bool), 2, 1, 2.0, 2.0, -1, 0.0)
     with pytest.raises(ValueError, match="past its feature's missing code"):
         grow_tree(codes, y, *args, True)
+
+
+def _binning_data(n=3000):
+    # numeric columns with quantile bins, exact bins (0.0 and -0.0 both present, the
+    # first -0.0 after the first 0.0 in some blocks and before it in others), missing
+    # values, and a nominal column
+    rng = np.random.default_rng(11)
+    X = np.column_stack(
+        [
+            rng.normal(size=n),
+            np.round(rng.normal(size=n), 1),
+            rng.integers(0, 5, n).astype(float),
+            rng.integers(0, 40, n).astype(float),
+        ]
+    )
+    X[rng.random(n) < 0.5, 1] *= -1.0
+    X[X[:, 1] == 0.0, 1] = np.where(
+        rng.random(int((X[:, 1] == 0).sum())) < 0.3, -0.0, 0.0
+    )
+    X[rng.random(n) < 0.1, 0] = np.nan
+    X[rng.random(n) < 0.1, 3] = np.nan
+    return X, np.array([False, False, False, True]), [None, None, None, np.arange(40)]
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 500, 1 << 14])
+@pytest.mark.parametrize("n_threads", [2, 3])
+def test_bins_do_not_depend_on_the_thread_count(monkeypatch, block_rows, n_threads):
+    # Blocks of rows are binned in parallel; codes, edges, bin counts and every
+    # bin's raw minimum and maximum (down to the sign of a zero) must be the serial
+    # ones, whatever order the blocks run in.
+    from entree.tree import _binning
+
+    X, nominal, categories = _binning_data()
+    edges = {}
+
+    def record_edges(*args):
+        edges[len(edges)] = (args[2].copy(), args[4].copy())
+        return kernel(*args)
+
+    kernel = _binning._bin_rows_kernel
+    results = []
+    for threads in (1, n_threads):
+        monkeypatch.setattr(_binning, "_effective_n_threads", lambda t=threads: t)
+        monkeypatch.setattr(_binning, "_PARALLEL_MIN_VALUES", 0)
+        monkeypatch.setattr(_binning, "_BLOCK_ROWS", block_rows)
+        monkeypatch.setattr(_binning, "_bin_rows_kernel", record_edges)
+        for max_bins in (16, 255):
+            results.append(fit_bins(X, nominal, categories, max_bins))
+    half = len(results) // 2
+    for (codes, bins), (codes2, bins2) in zip(results[:half], results[half:]):
+        assert codes.tobytes() == codes2.tobytes()
+        np.testing.assert_array_equal(bins.n_bins, bins2.n_bins)
+        for a, b in zip(bins.bin_min + bins.bin_max, bins2.bin_min + bins2.bin_max):
+            assert a.tobytes() == b.tobytes()  # bitwise: -0.0 differs from 0.0
+    runs = list(edges.values())
+    for (e1, x1), (e2, x2) in zip(runs[: len(runs) // 2], runs[len(runs) // 2 :]):
+        assert e1.tobytes() == e2.tobytes() and x1.tobytes() == x2.tobytes()
+    # the zero bin keeps the sign of the first zero of its column
+    zeros = X[:, 1] == 0.0
+    first_zero = X[np.flatnonzero(zeros)[0], 1]
+    codes, bins = results[-1]
+    at = codes[zeros, 1][0]
+    assert np.signbit(bins.bin_min[1][at]) == np.signbit(first_zero)
+    assert np.signbit(bins.bin_max[1][at]) == np.signbit(first_zero)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_infinity_is_found_in_any_block(n_threads, monkeypatch):
+    from entree.tree import _binning
+
+    monkeypatch.setattr(_binning, "_effective_n_threads", lambda: n_threads)
+    monkeypatch.setattr(_binning, "_PARALLEL_MIN_VALUES", 0)
+    X = np.zeros((40_000, 3))
+    X[5, 1] = np.nan
+    assert not _binning.has_infinity(X)
+    for row in (0, 16_383, 16_384, 39_999):
+        for value in (np.inf, -np.inf):
+            X[row, 2] = value
+            assert _binning.has_infinity(X)
+            assert _binning.has_infinity(np.asfortranarray(X))
+            X[row, 2] = 0.0
+
+
+def test_a_bin_keeps_the_sign_of_its_first_zero_whichever_thread_bins_it(monkeypatch):
+    # -0.0 == 0.0: of equal extremes a bin keeps the earliest row's, as one serial
+    # pass does, although the threads take the blocks (one row each here) from the
+    # last, and bin later +0.0s before the first zero, a -0.0
+    from entree.tree import _binning
+
+    monkeypatch.setattr(_binning, "_effective_n_threads", lambda: 2)
+    monkeypatch.setattr(_binning, "_PARALLEL_MIN_VALUES", 0)
+    monkeypatch.setattr(_binning, "_BLOCK_ROWS", 1)
+    X = np.ones((60_000, 1))
+    X[30_000, 0] = -0.0
+    X[30_001::2, 0] = 0.0
+    for _ in range(10):
+        codes, bins = fit_bins(X, np.array([False]), [None], max_bins=255)
+        assert bins.n_bins[0] == 2 and codes[30_000, 0] == 0
+        assert np.signbit(bins.bin_min[0][0]) and np.signbit(bins.bin_max[0][0])

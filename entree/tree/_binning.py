@@ -5,19 +5,31 @@ them (exact: every cut C4.5 would try is a candidate); otherwise bins at quantil
 fixed subsample. A nominal column's bins are its category codes. The code
 ``n_bins[f]`` means missing. Per bin we keep the smallest and largest training value so
 that a cut between two bins becomes a threshold in raw units.
+
+On large data the work is threaded (within threadpoolctl's OpenMP limit): the columns'
+edges are fitted side by side and blocks of rows are binned in parallel. Codes, edges
+and bin extremes are the same for any number of threads.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from entree.tree._builder import _effective_n_threads
+from entree.tree._kernels._binning import BLOCK_ROWS
 from entree.tree._kernels._binning import bin_rows as _bin_rows_kernel
 from entree.tree._kernels._binning import grid as _grid
+from entree.tree._kernels._binning import has_inf as _has_inf
 
 MAX_BINS_LIMIT = 65535  # uint16 codes, one value kept for "missing"
 _SUBSAMPLE = 50_000  # rows used to place quantile bin edges on large data
+# values (rows x features) from which binning is threaded: below, a parallel
+# region costs about what it saves
+_PARALLEL_MIN_VALUES = 1 << 18
+_BLOCK_ROWS = BLOCK_ROWS  # rows a thread bins at a time
 
 
 @dataclass
@@ -39,6 +51,17 @@ class BinMapper:
             # rounding can land on `high`, which would send it left: use `low`
             out[at] = np.where((mid >= high) | ~np.isfinite(mid), low, mid)
         return out
+
+
+def _threads_for(n_values: int) -> int:
+    return 1 if n_values < _PARALLEL_MIN_VALUES else _effective_n_threads()
+
+
+def has_infinity(X: np.ndarray) -> bool:
+    """Whether a float64 matrix holds +-inf (in parallel when it is C-ordered)."""
+    if X.ndim == 2 and X.dtype == np.float64 and X.flags.c_contiguous:
+        return bool(_has_inf(X, _threads_for(X.size)))
+    return bool(np.isinf(X).any())
 
 
 def _subsample_rows(n_samples: int):
@@ -79,12 +102,14 @@ def _bin_rows(
     bin_max,
     failed,
 ):
-    """Bin every row of X in one row-major pass (codes are row-major too).
+    """Bin every row of X (codes are row-major too), in blocks of rows in parallel.
 
     For numeric column j the edges are ``edges[edge_start[j]:edge_start[j + 1]]``;
     with ``exact[j]`` each value must equal an edge, else ``failed[j]`` is set.
     Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
+    Every output is the same for any number of threads.
     """
+    n_threads = _threads_for(X.size)
     _bin_rows_kernel(
         X,
         np.ascontiguousarray(numeric, dtype=np.bool_).view(np.uint8),
@@ -99,6 +124,8 @@ def _bin_rows(
         bin_min,
         bin_max,
         failed.view(np.uint8),
+        n_threads,
+        _BLOCK_ROWS,
     )
 
 
@@ -142,6 +169,33 @@ def _edges_for(ordered: np.ndarray, max_bins: int, force_quantiles: bool):
     return _quantile_edges(ordered, max_bins), False
 
 
+def _fit_edges(sample: np.ndarray, numeric, max_bins: int, force):
+    """(edges per column, exact per column) from the sample rows.
+
+    Each numeric column's present values are sorted and cut on their own, so with
+    several threads the columns are shared out (numpy's sort runs without the GIL);
+    every column's edges are the same for any thread count.
+    """
+    n_features = sample.shape[1]
+    edge_list = [np.zeros(0)] * n_features
+    exact = np.zeros(n_features, dtype=bool)
+
+    def fit_column(j):
+        column = sample[:, j]
+        ordered = np.sort(column[~np.isnan(column)])
+        edge_list[j], exact[j] = _edges_for(ordered, max_bins, force[j])
+
+    columns = np.flatnonzero(numeric).tolist()
+    n_threads = min(_threads_for(sample.shape[0] * len(columns)), len(columns))
+    if n_threads > 1:
+        with ThreadPoolExecutor(n_threads) as pool:
+            list(pool.map(fit_column, columns))
+    else:
+        for j in columns:
+            fit_column(j)
+    return edge_list, exact
+
+
 def _overflowing_span(sample: np.ndarray, numeric: np.ndarray) -> np.ndarray:
     """Numeric columns whose largest minus smallest value overflows a float64."""
     if sample.shape[0] == 0:
@@ -173,15 +227,7 @@ def fit_bins(X: np.ndarray, is_nominal: np.ndarray, categories: list, max_bins: 
         sample = X if sample_rows is None else X[sample_rows]
     force = np.zeros(n_features, dtype=bool)
     while True:
-        edge_list, exact = [], np.zeros(n_features, dtype=bool)
-        for j in range(n_features):
-            if not numeric[j]:
-                edge_list.append(np.zeros(0))
-                continue
-            column = sample[:, j]
-            ordered = np.sort(column[~np.isnan(column)])
-            edges, exact[j] = _edges_for(ordered, max_bins, force[j])
-            edge_list.append(edges)
+        edge_list, exact = _fit_edges(sample, numeric, max_bins, force)
         edge_start = np.zeros(n_features + 1, dtype=np.int64)
         edge_start[1:] = np.cumsum([len(e) for e in edge_list])
         grids = [

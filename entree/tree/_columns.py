@@ -13,6 +13,8 @@ from numbers import Number
 import numpy as np
 import pandas as pd
 
+from entree.tree._binning import has_infinity
+
 MAX_CATEGORIES = 65534  # codes are uint16 with one value kept for "missing"
 
 
@@ -311,7 +313,7 @@ def _all_numeric_fast(X, spec: ColumnSpec):
         out = np.asarray(X, dtype=np.float64)
     else:
         return None
-    if np.isinf(out).any():
+    if has_infinity(out):
         column = int(np.flatnonzero(np.isinf(out).any(axis=0))[0])
         raise ValueError(
             f"Input X contains infinity in column {spec.feature_names[column]!r}; "

@@ -1,10 +1,16 @@
 # Binning: encoded X (floats, NaN = missing) -> compact bin codes, one row-major pass.
 
-from libc.math cimport INFINITY, isnan
+from cython.parallel cimport prange, threadid
+from libc.math cimport INFINITY, fabs, isnan
 
 from entree.tree._kernels._common cimport float64_t, int64_t, uint8_t, uint16_t
 
 import numpy as np
+
+# rows per block handed to a thread (about 2.5 MiB of X at 20 features)
+cdef enum:
+    _BLOCK = 16384
+BLOCK_ROWS = _BLOCK
 
 ctypedef fused code_t:
     uint8_t
@@ -37,7 +43,10 @@ def grid(const float64_t[::1] edges):
     return cell_start_array, scale
 
 
-cdef void _bin_rows(
+cdef void _bin_block(
+    Py_ssize_t start,
+    Py_ssize_t stop,
+    int64_t block,
     const float64_t[:, ::1] X,
     const uint8_t[::1] numeric,
     const float64_t[::1] edges,
@@ -48,16 +57,25 @@ cdef void _bin_rows(
     const float64_t[::1] scales,
     const int64_t[::1] nominal_bins,
     code_t[:, ::1] codes,
-    float64_t[::1] bin_min,
-    float64_t[::1] bin_max,
-    uint8_t[::1] failed,
+    float64_t *bin_min,
+    float64_t *bin_max,
+    int64_t *min_block,
+    int64_t *max_block,
+    uint8_t *failed,
 ) noexcept nogil:
-    cdef Py_ssize_t n_samples = X.shape[0]
+    """Bin rows [start, stop) of X; minima and maxima into this thread's arrays.
+
+    ``min_block``/``max_block`` (NULL for one pass over all rows) record the block
+    of each bin's extreme, so that among equal values (0.0 and -0.0) the earliest
+    block's is kept whatever order the blocks come in (one thread's blocks need not
+    be increasing: OpenMP's dynamic schedule may be non-monotonic).
+    """
     cdef Py_ssize_t n_features = X.shape[1]
     cdef Py_ssize_t i, j
-    cdef int64_t e0, n_edges, lo, hi, mid, g, c0, n_cells, at
+    cdef int64_t e0, n_edges, lo, hi, n, half, g, c0, n_cells, at
     cdef float64_t x, scale
-    for i in range(n_samples):
+    cdef const float64_t *base
+    for i in range(start, stop):
         for j in range(n_features):
             x = X[i, j]
             if not numeric[j]:
@@ -93,12 +111,14 @@ cdef void _bin_rows(
                 pass  # no grid (a subnormal span): search the whole column
             else:  # at or below the first edge
                 hi = 0
-            while lo < hi:  # first edge >= x
-                mid = (lo + hi) >> 1
-                if edges[e0 + mid] < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
+            if lo < hi:  # first edge >= x, without branches to mispredict
+                base = &edges[e0 + lo]
+                n = hi - lo
+                while n > 1:
+                    half = n >> 1
+                    base += half * (base[half] < x)
+                    n -= half
+                lo = (base - &edges[e0]) + (base[0] < x)
             if exact[j] and (lo == n_edges or edges[e0 + lo] != x):
                 failed[j] = True
                 continue
@@ -106,8 +126,18 @@ cdef void _bin_rows(
             at = e0 + j + lo
             if x < bin_min[at]:
                 bin_min[at] = x
+                if min_block != NULL:
+                    min_block[at] = block
+            elif min_block != NULL and x == bin_min[at] and block < min_block[at]:
+                bin_min[at] = x  # an earlier block's equal value (0.0 or -0.0)
+                min_block[at] = block
             if x > bin_max[at]:
                 bin_max[at] = x
+                if max_block != NULL:
+                    max_block[at] = block
+            elif max_block != NULL and x == bin_max[at] and block < max_block[at]:
+                bin_max[at] = x
+                max_block[at] = block
 
 
 def bin_rows(
@@ -124,14 +154,105 @@ def bin_rows(
     float64_t[::1] bin_min,
     float64_t[::1] bin_max,
     uint8_t[::1] failed,
+    int n_threads=1,
+    Py_ssize_t block_rows=BLOCK_ROWS,
 ):
-    """Bin every row of X in one row-major pass (codes, uint8 or uint16, too).
+    """Bin every row of X (codes, uint8 or uint16, are row-major too).
 
     For numeric column j the edges are ``edges[edge_start[j]:edge_start[j + 1]]``;
     with ``exact[j]`` each value must equal an edge, else ``failed[j]`` is set.
-    Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked.
-    ``numeric``, ``exact`` and ``failed`` are bool arrays viewed as uint8.
+    Per-bin raw minima and maxima (flat, at ``edge_start[j] + j``) are tracked:
+    the smallest (largest) value of the bin, the earliest row's among equal ones
+    (0.0 and -0.0), as one pass in row order would keep. ``numeric``, ``exact``
+    and ``failed`` are bool arrays viewed as uint8.
+
+    With several threads, blocks of rows go to the threads as they free up; each
+    thread keeps its own minima, maxima and failures, merged in a fixed order, so
+    every output is the same for any number of threads (and any ``block_rows``).
     """
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_flat = bin_min.shape[0]
+    cdef Py_ssize_t b, t, k, j, at
+    cdef int64_t best_block
+    if block_rows < 1:
+        block_rows = 1
+    cdef Py_ssize_t n_blocks = (n_samples + block_rows - 1) // block_rows
+    if n_threads > n_blocks:
+        n_threads = <int>n_blocks
+    if n_threads <= 1:
+        with nogil:
+            _bin_block(0, n_samples, 0, X, numeric, edges, edge_start, exact, cells,
+                       cell_start_at, scales, nominal_bins, codes, &bin_min[0],
+                       &bin_max[0], NULL, NULL, &failed[0])
+        return
+    local_min_array = np.full((n_threads, n_flat), np.inf)
+    local_max_array = np.full((n_threads, n_flat), -np.inf)
+    local_min_block_array = np.zeros((n_threads, n_flat), dtype=np.int64)
+    local_max_block_array = np.zeros((n_threads, n_flat), dtype=np.int64)
+    local_failed_array = np.zeros((n_threads, n_features), dtype=np.uint8)
+    cdef float64_t[:, ::1] local_min = local_min_array
+    cdef float64_t[:, ::1] local_max = local_max_array
+    cdef int64_t[:, ::1] local_min_block = local_min_block_array
+    cdef int64_t[:, ::1] local_max_block = local_max_block_array
+    cdef uint8_t[:, ::1] local_failed = local_failed_array
     with nogil:
-        _bin_rows(X, numeric, edges, edge_start, exact, cells, cell_start_at, scales,
-                  nominal_bins, codes, bin_min, bin_max, failed)
+        # dynamic: a thread that the OS parks does not hold up the others. The last
+        # block first: each thread then meets its blocks in decreasing order, so
+        # the earliest-block rule for equal extremes is at work (and tested) in
+        # every parallel run, not only under a non-monotonic schedule
+        for k in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+            b = n_blocks - 1 - k
+            t = threadid()
+            _bin_block(b * block_rows, min(b * block_rows + block_rows, n_samples), b,
+                       X, numeric, edges, edge_start, exact, cells, cell_start_at, scales,
+                       nominal_bins, codes, &local_min[t, 0], &local_max[t, 0],
+                       &local_min_block[t, 0], &local_max_block[t, 0],
+                       &local_failed[t, 0])
+        # the caller's values come first (block -1); then the earliest block wins ties
+        for at in range(n_flat):
+            best_block = -1
+            for t in range(n_threads):
+                if local_min[t, at] < bin_min[at] or (
+                    local_min[t, at] == bin_min[at]
+                    and local_min_block[t, at] < best_block
+                ):
+                    bin_min[at] = local_min[t, at]
+                    best_block = local_min_block[t, at]
+            best_block = -1
+            for t in range(n_threads):
+                if local_max[t, at] > bin_max[at] or (
+                    local_max[t, at] == bin_max[at]
+                    and local_max_block[t, at] < best_block
+                ):
+                    bin_max[at] = local_max[t, at]
+                    best_block = local_max_block[t, at]
+        for t in range(n_threads):
+            for j in range(n_features):
+                if local_failed[t, j]:
+                    failed[j] = True
+
+
+def has_inf(const float64_t[:, ::1] X, int n_threads=1):
+    """Whether X holds an infinite value (NaN is not one); blocks of rows in parallel."""
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
+    cdef Py_ssize_t b, i, j
+    cdef int found
+    if n_samples == 0 or n_features == 0:
+        return False
+    if n_threads > n_blocks:
+        n_threads = <int>n_blocks
+    if n_threads < 1:
+        n_threads = 1
+    found_array = np.zeros(n_blocks, dtype=np.uint8)
+    cdef uint8_t[::1] found_in = found_array
+    with nogil:
+        for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+            found = 0
+            for i in range(b * _BLOCK, min(b * _BLOCK + _BLOCK, n_samples)):
+                for j in range(n_features):
+                    found = found | (fabs(X[i, j]) == INFINITY)
+            found_in[b] = found
+    return bool(found_array.any())
