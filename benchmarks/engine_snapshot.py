@@ -24,19 +24,10 @@ import numpy as np
 from sklearn.datasets import make_classification
 
 from entree import C45Classifier, ID3Classifier
+from entree.tree._tree import NODE_ARRAYS
 
 INTEGER_ARRAYS = ("feature", "children_ptr", "children", "branch_category")
-FLOAT_ARRAYS = (
-    "threshold",
-    "branch_weight",
-    "value",
-    "n_node_samples",
-    "impurity",
-    "gain",
-    "split_info",
-    "gain_ratio",
-    "soft_width",
-)
+FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
 
 MODELS = {
     "c45": lambda: C45Classifier(),

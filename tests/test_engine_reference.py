@@ -17,20 +17,11 @@ import pytest
 from _bench import benchdata  # skips this module without the corpus
 
 from entree import C45Classifier, ID3Classifier
+from entree.tree._tree import NODE_ARRAYS
 
 REFERENCE = np.load(Path(__file__).parent / "data" / "engine_reference.npz")
 INTEGER_ARRAYS = ("feature", "children_ptr", "children", "branch_category")
-FLOAT_ARRAYS = (
-    "threshold",
-    "branch_weight",
-    "value",
-    "n_node_samples",
-    "impurity",
-    "gain",
-    "split_info",
-    "gain_ratio",
-    "soft_width",
-)
+FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
 # the settings engine_snapshot.py records
 MODELS = {
     "c45": lambda: C45Classifier(),
