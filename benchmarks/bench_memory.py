@@ -60,17 +60,6 @@ print(json.dumps({{"before_kib": before, "after_kib": status_kib("VmHWM")}}))
 """
 
 
-def peak_rise_mib(setup: str, x_path: Path, y_path: Path) -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD.format(setup=setup), str(x_path), str(y_path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    report = json.loads(out.stdout.strip().splitlines()[-1])
-    return (report["after_kib"] - report["before_kib"]) / 1024.0  # Linux: KiB
-
-
 def peak_mib(setup: str, x_path: Path, y_path: Path) -> tuple[float, float]:
     """(rise of the peak during fit, whole-process peak) in MiB."""
     out = subprocess.run(
@@ -82,6 +71,17 @@ def peak_mib(setup: str, x_path: Path, y_path: Path) -> tuple[float, float]:
     report = json.loads(out.stdout.strip().splitlines()[-1])
     rise = (report["after_kib"] - report["before_kib"]) / 1024.0
     return rise, report["after_kib"] / 1024.0
+
+
+def peak_rise_mib(setup: str, x_path: Path, y_path: Path) -> float:
+    return peak_mib(setup, x_path, y_path)[0]
+
+
+def save_data(tmp: str, X, y) -> tuple[Path, Path]:
+    x_path, y_path = Path(tmp) / "X.npy", Path(tmp) / "y.npy"
+    np.save(x_path, X)
+    np.save(y_path, y)
+    return x_path, y_path
 
 
 def many_classes(tmp: str) -> None:
@@ -99,9 +99,7 @@ def many_classes(tmp: str) -> None:
             n_clusters_per_class=1,
             random_state=0,
         )
-        x_path, y_path = Path(tmp) / "X.npy", Path(tmp) / "y.npy"
-        np.save(x_path, X)
-        np.save(y_path, y)
+        x_path, y_path = save_data(tmp, X, y)
         results = {
             name: peak_mib(setup, x_path, y_path)
             for name, setup in MODELS.items()
@@ -137,9 +135,7 @@ def main(argv=None):
                 n_classes=5,
                 random_state=0,
             )
-            x_path, y_path = Path(tmp) / "X.npy", Path(tmp) / "y.npy"
-            np.save(x_path, X)
-            np.save(y_path, y)
+            x_path, y_path = save_data(tmp, X, y)
             rises = {
                 name: peak_rise_mib(setup, x_path, y_path)
                 for name, setup in MODELS.items()

@@ -63,19 +63,24 @@ def wall_fit(model, X, y, n_threads, repeats):
     return statistics.median(times), fitted.tree_
 
 
+def split_data(n):
+    """n training rows of the benchmark data and a held-out quarter."""
+    X, y = make_classification(
+        n_samples=int(n / 0.75),
+        n_features=20,
+        n_informative=10,
+        n_classes=5,
+        random_state=0,
+    )
+    return train_test_split(X, y, train_size=n, random_state=0)
+
+
 def thread_scaling(sizes, n_threads, repeats):
     print(
         f"{'rows':>9} {'model':12} {'1 thread s':>10} {n_threads} threads s  speed-up"
     )
     for n in sizes:
-        X, y = make_classification(
-            n_samples=int(n / 0.75),
-            n_features=20,
-            n_informative=10,
-            n_classes=5,
-            random_state=0,
-        )
-        X, y = X[:n], y[:n]
+        X, _, y, _ = split_data(n)
         for name, model in (("C4.5", C45Classifier()), ("ID3", ID3Classifier())):
             one, tree_one = wall_fit(model, X, y, 1, repeats)
             many, tree_many = wall_fit(model, X, y, n_threads, repeats)
@@ -116,16 +121,7 @@ def main(argv=None):
         f"{'x faster':>8} {'accuracy':>8} {'leaves':>7}"
     )
     for n in sizes:
-        X, y = make_classification(
-            n_samples=int(n / 0.75),
-            n_features=20,
-            n_informative=10,
-            n_classes=5,
-            random_state=0,
-        )
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, train_size=n, random_state=0
-        )
+        X_train, X_test, y_train, y_test = split_data(n)
         repeats = args.repeats if n < 500_000 else 1
         with threadpool_limits(1):
             results = {

@@ -298,17 +298,20 @@ class Tree:
         right[internal] = self.children[first + 1]
         return left, right
 
+    def _children_lr(self):
+        return self._derived(
+            "children_lr",
+            (self.feature, self.children_ptr, self.children, self.branch_category),
+            self._binary_children,
+        )
+
     @property
     def children_left(self) -> np.ndarray:
         """Left child (``x <= threshold``) of each node, -1 at leaves (sklearn's).
 
         Raises ValueError when a split has more than two branches or is nominal.
         """
-        return self._derived(
-            "children_lr",
-            (self.feature, self.children_ptr, self.children, self.branch_category),
-            self._binary_children,
-        )[0]
+        return self._children_lr()[0]
 
     @property
     def children_right(self) -> np.ndarray:
@@ -316,11 +319,7 @@ class Tree:
 
         Raises ValueError when a split has more than two branches or is nominal.
         """
-        return self._derived(
-            "children_lr",
-            (self.feature, self.children_ptr, self.children, self.branch_category),
-            self._binary_children,
-        )[1]
+        return self._children_lr()[1]
 
     @property
     def sklearn_value(self) -> np.ndarray:
