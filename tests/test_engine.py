@@ -509,3 +509,31 @@ def test_a_bin_keeps_the_sign_of_its_first_zero_whichever_thread_bins_it(monkeyp
         codes, bins = fit_bins(X, np.array([False]), [None], max_bins=255)
         assert bins.n_bins[0] == 2 and codes[30_000, 0] == 0
         assert np.signbit(bins.bin_min[0][0]) and np.signbit(bins.bin_max[0][0])
+
+
+def test_cv_folds_are_the_same_for_any_thread_count(monkeypatch):
+    # rows are hashed in parallel; the folds (a function of the rows' content) must
+    # not depend on how the rows were shared out
+    from entree.tree import _binning
+    from entree.tree._soft import fold_ids
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30_000, 6))
+    X[::7, 2] = np.nan
+    X[::5, 4] = -0.0
+    X[1::5, 4] = 0.0
+    y = rng.integers(0, 3, size=X.shape[0])
+    weights = np.ones(X.shape[0])
+    monkeypatch.setattr(_binning, "_PARALLEL_MIN_VALUES", 0)
+    runs = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(_binning, "_effective_n_threads", lambda t=threads: t)
+        runs.append(fold_ids(X, y, weights, k=5, max_rows=4000))
+    assert (runs[0] >= 0).sum() >= 4000
+    for other in runs[1:]:
+        np.testing.assert_array_equal(runs[0], other)
+    # -0.0 and 0.0 hash alike: rows equal but for the zero's sign share a fold
+    twins = np.vstack([X[:5], X[:5]])
+    twins[5:, 4] = np.where(twins[:5, 4] == 0, 0.0, twins[:5, 4])
+    folds = fold_ids(twins, np.r_[y[:5], y[:5]], np.ones(10), k=5, max_rows=4000)
+    np.testing.assert_array_equal(folds[:5], folds[5:])

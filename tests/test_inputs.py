@@ -213,3 +213,33 @@ def test_polars_frames_are_nominal_like_pandas():
     np.testing.assert_array_equal(
         from_polars.predict_proba(frame), from_pandas.predict_proba(as_pandas)
     )
+
+
+@pytest.mark.parametrize(
+    "dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+)
+def test_integer_labels_of_every_width_keep_their_values(dtype):
+    # labels at both ends of the type's range, where label arithmetic could wrap
+    info = np.iinfo(dtype)
+    labels = np.array([info.min, info.min + 1, info.max - 1, info.max], dtype=dtype)
+    X, y_index = make_classification(
+        n_samples=200,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=4,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
+    y = labels[y_index]
+    model = ID3Classifier().fit(X, y)
+    assert model.classes_.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(model.classes_, labels)
+    reference = ID3Classifier().fit(X, y_index)
+    np.testing.assert_array_equal(model.predict(X), labels[reference.predict(X)])
+
+
+def test_float_labels_are_still_checked_for_being_classes():
+    X = np.arange(20, dtype=float).reshape(10, 2)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        C45Classifier().fit(X, np.linspace(0, 1, 10))

@@ -85,7 +85,8 @@ def case_weights(sample_weight, X_encoded, y, class_weight) -> np.ndarray:
     weights = _check_sample_weight(
         sample_weight, X_encoded, dtype=np.float64, ensure_non_negative=True
     )
-    weights = _in_cases(weights)
+    if sample_weight is not None:  # sklearn's default ones are cases already
+        weights = _in_cases(weights)
     if class_weight is not None:
         _check_class_weight(class_weight)
         weighted = weights * compute_sample_weight(class_weight, y)
@@ -114,6 +115,24 @@ def _in_cases(weights: np.ndarray) -> np.ndarray:
     ):
         return whole
     return relative * (n_positive / relative.sum())
+
+
+def _encode_integer_labels(y: np.ndarray):
+    """``np.unique(y, return_inverse=True)`` for 1-d integer labels, in O(n).
+
+    Labels spanning a small range are counted into a table instead of sorted.
+    """
+    low, high = int(y.min()), int(y.max())
+    if high - low > 4 * y.shape[0] + 1024:
+        return np.unique(y, return_inverse=True)
+    if y.dtype.kind == "u":  # stays >= 0 and small: no wrap-around
+        offset = (y - y.dtype.type(low)).astype(np.intp)
+    else:  # int64 holds any signed label minus the smallest
+        offset = y.astype(np.int64) - low
+    present = np.bincount(offset, minlength=high - low + 1) > 0
+    code_of = np.cumsum(present) - 1
+    classes = np.flatnonzero(present).astype(y.dtype) + y.dtype.type(low)
+    return classes, code_of[offset]
 
 
 def _check_class_weight(class_weight) -> None:
@@ -250,8 +269,13 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         y = _check_y(y, estimator=self)
         if y.dtype.kind == "O" and pd.isna(y).any():
             raise ValueError("Input y contains NaN or None.")
-        check_classification_targets(y)
-        classes, y_encoded = np.unique(y, return_inverse=True)
+        if y.ndim == 1 and y.dtype.kind in "iu":
+            # 1-d integer labels always pass sklearn's target check: spare its
+            # two passes over y (a tenth of a second at 1M rows, all serial)
+            classes, y_encoded = _encode_integer_labels(y)
+        else:
+            check_classification_targets(y)
+            classes, y_encoded = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:
             raise ValueError(
                 "The target y needs samples of at least 2 classes, but it contains "

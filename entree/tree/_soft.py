@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from entree.tree import _binning
 from entree.tree._kernels._soft import deal as _deal
 from entree.tree._kernels._soft import node_moments as _node_moments
 from entree.tree._kernels._soft import row_hashes as _row_hashes
@@ -135,7 +136,7 @@ def fold_ids(X, y, weights, k: int, max_rows: int, seed: int = CV_SEED) -> np.nd
     if use.shape[0] == 0:
         return folds
     X = np.ascontiguousarray(X, dtype=np.float64)
-    hashes = _row_hashes(X, X.view(np.uint64), y, seed)
+    hashes = _row_hashes(X, X.view(np.uint64), y, seed, _binning._threads_for(X.size))
     counts = np.bincount(y[use], minlength=int(y.max()) + 1)
     quota = np.full(counts.shape[0], n, dtype=np.int64)
     if use.shape[0] > max_rows:

@@ -174,6 +174,7 @@ cdef struct Builder:
     # subtrees grown in parallel (see _defer and _run_tasks)
     bint borrows_layout        # a task's builder: layout and table are the main's
     int64_t task_rows          # expandable nodes with at most this many rows are tasks
+    int64_t pinned_end         # end of the deferred tasks' segments (placement skips them)
     int64_t max_copies         # remainder histograms copied for tasks at most
     int64_t n_copies
     Task *tasks
@@ -190,9 +191,8 @@ cdef struct Task:
     int64_t splice             # main nodes created before it was deferred
     int64_t pool_free          # remainder histograms the serial order leaves it
     int64_t mode               # BUILD or REMAINDER (hist holds its histogram)
-    int32_t *rows
-    float64_t *row_weight
-    int64_t n_rows
+    int64_t start              # its rows: the main builder's segment from here,
+    int64_t n_rows             # left untouched until the task has copied them
     float64_t *hist
     Builder *result
     int status
@@ -348,6 +348,18 @@ cdef void _free_work(Builder *b) noexcept nogil:
     memset(&b.branches, 0, sizeof(Branches))
 
 
+cdef void _free_work_but_rows(Builder *b) noexcept nogil:
+    """Free the main builder's working buffers once its own growth is done, keeping
+    the row buffer the deferred tasks copy their rows from."""
+    cdef int32_t *rows = b.rows
+    cdef float64_t *row_weight = b.row_weight
+    b.rows = NULL
+    b.row_weight = NULL
+    _free_work(b)
+    b.rows = rows
+    b.row_weight = row_weight
+
+
 cdef void _free_builder(Builder *b) noexcept nogil:
     """Free every buffer of the builder (NULL ones are skipped by free)."""
     cdef Py_ssize_t i
@@ -370,8 +382,6 @@ cdef void _free_builder(Builder *b) noexcept nogil:
     _free_work(b)
     if b.tasks != NULL:
         for i in range(b.n_tasks):
-            free(b.tasks[i].rows)
-            free(b.tasks[i].row_weight)
             free(b.tasks[i].hist)
             if b.tasks[i].result != NULL:
                 _free_builder(b.tasks[i].result)
@@ -680,6 +690,21 @@ cdef void _place_rows(Builder *b, int64_t start, int64_t end, int64_t seg_start)
             br.fill[c] = at + 1
 
 
+cdef void _move_children_back(Builder *b, int64_t start, int64_t seg_start) noexcept nogil:
+    """Move children placed from ``seg_start`` into their parent's segment from
+    ``start`` (they fit it exactly when no row went down several branches). So
+    the live segments stay inside the first n entries and the buffer never grows
+    on data without missing values."""
+    cdef Branches *br = &b.branches
+    cdef int64_t c
+    cdef int64_t shift = seg_start - start
+    memcpy(&b.rows[start], &b.rows[seg_start], br.total_rows * sizeof(int32_t))
+    memcpy(&b.row_weight[start], &b.row_weight[seg_start],
+           br.total_rows * sizeof(float64_t))
+    for c in range(br.n_branch):
+        br.child_start[c] -= shift
+
+
 cdef void _add_children(Builder *b, int64_t node, const Split *split) noexcept nogil:
     """Record the split on ``node`` and create its children (room is reserved)."""
     cdef Nodes *nodes = &b.nodes
@@ -755,8 +780,9 @@ cdef int _check_interrupt() noexcept nogil:
 
 cdef int _defer(Builder *b, int64_t node, int64_t start, int64_t end, int64_t mode,
                 int64_t slot) noexcept nogil:
-    """Hand the subtree of ``node`` to another thread: copy its rows (and its
-    histogram when it is a remainder, whose slot is freed); -1 when memory runs out."""
+    """Hand the subtree of ``node`` to another thread: its rows stay where they are
+    (no later placement writes over them), its histogram is copied when it is a
+    remainder, whose slot is freed; -1 when memory runs out."""
     cdef Task *task
     cdef Py_ssize_t cap = b.tasks_capacity
     cdef int64_t n = end - start
@@ -772,13 +798,10 @@ cdef int _defer(Builder *b, int64_t node, int64_t start, int64_t end, int64_t mo
     task.splice = b.nodes.count
     # what the serial order would leave its subtree: the pool less its ancestors'
     task.pool_free = b.pool.max_buffers - (b.pool.n_allocated - b.pool.n_free)
+    task.start = start
     task.n_rows = n
-    task.rows = <int32_t *>malloc((n if n > 0 else 1) * sizeof(int32_t))
-    task.row_weight = <float64_t *>malloc((n if n > 0 else 1) * sizeof(float64_t))
-    if task.rows == NULL or task.row_weight == NULL:
-        return -1
-    memcpy(task.rows, &b.rows[start], n * sizeof(int32_t))
-    memcpy(task.row_weight, &b.row_weight[start], n * sizeof(float64_t))
+    if end > b.pinned_end:
+        b.pinned_end = end
     task.mode = BUILD
     if mode == REMAINDER:
         task.mode = REMAINDER
@@ -884,7 +907,7 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
         _lay_out_branches(b, hist, &split)
         # Child segments go after every live segment (this node's and those still
         # on the stack), so dead space is reused.
-        seg_start = end
+        seg_start = end if end > b.pinned_end else b.pinned_end
         for j in range(b.sp):
             if b.stack[j].end > seg_start:
                 seg_start = b.stack[j].end
@@ -914,6 +937,8 @@ cdef Status _grow(Builder *b, const code_t *codes) noexcept nogil:
         if _rows_reserve(b, seg_start + br.total_rows):
             return NO_MEMORY
         _place_rows(b, start, end, seg_start)
+        if br.total_rows == end - start:
+            _move_children_back(b, start, seg_start)
         first = b.nodes.count
         if _nodes_reserve(&b.nodes, first + br.n_branch, K):
             return NO_MEMORY
@@ -1000,8 +1025,8 @@ cdef void _run_task(const Builder *main, const code_t *codes, Task *task,
         return
     _set_root(&tb.nodes, K, main.nodes.n_rows[task.node], main.nodes.depth[task.node])
     memcpy(tb.nodes.value, &main.nodes.value[task.node * K], K * sizeof(float64_t))
-    memcpy(tb.rows, task.rows, task.n_rows * sizeof(int32_t))
-    memcpy(tb.row_weight, task.row_weight, task.n_rows * sizeof(float64_t))
+    memcpy(tb.rows, &main.rows[task.start], task.n_rows * sizeof(int32_t))
+    memcpy(tb.row_weight, &main.row_weight[task.start], task.n_rows * sizeof(float64_t))
     if task.mode == REMAINDER:
         # its histogram is the one buffer its pool starts with, as in serial order
         tb.pool.buffers[0] = task.hist
@@ -1012,10 +1037,6 @@ cdef void _run_task(const Builder *main, const code_t *codes, Task *task,
     task.status = _grow(tb, codes)
     # only its nodes are needed until the merge
     _free_work(tb)
-    free(task.rows)
-    free(task.row_weight)
-    task.rows = NULL
-    task.row_weight = NULL
     if task.status != OK and main.stop[0] == OK:
         main.stop[0] = task.status
 
@@ -1179,8 +1200,10 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
         b.nodes.value[b.y[i]] += b.sample_weight[i]
     _push(b, 0, 0, b.n_samples, BUILD, -1)
     status = _grow(b, codes)
-    if status == OK:
+    if status == OK and b.n_tasks > 0:
+        _free_work_but_rows(b)
         status = _run_tasks(b, codes)
+    _free_work(b)  # only the nodes are left to read
     if status == OK and _merge_tasks(b):
         status = NO_MEMORY
     return status

@@ -1,5 +1,6 @@
 # Soft thresholds: moments of the split column at each node, and the CV's fold dealing.
 
+from cython.parallel cimport prange
 from libc.math cimport isnan, sqrt
 from libc.stdlib cimport free, malloc
 
@@ -97,44 +98,47 @@ def node_moments(
     return s0_array, sd_array
 
 
+cdef inline uint64_t _row_hash(const float64_t[:, ::1] X, const uint64_t[:, ::1] X_bits,
+                               Py_ssize_t i, uint64_t start) noexcept nogil:
+    cdef uint64_t h = start
+    cdef uint64_t z, bits
+    cdef float64_t v
+    cdef Py_ssize_t j
+    for j in range(X.shape[1]):
+        v = X[i, j]
+        if isnan(v):
+            bits = 0x7FF8000000000000ULL
+        elif v == 0.0:
+            bits = 0
+        else:
+            bits = X_bits[i, j]
+        z = h + 0x9E3779B97F4A7C15ULL + bits
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL
+        h = z ^ (z >> 31)
+    return h
+
+
 def row_hashes(
     const float64_t[:, ::1] X,
     const uint64_t[:, ::1] X_bits,
     const int64_t[::1] y,
     int64_t seed,
+    int n_threads=1,
 ):
     """A 64-bit hash of each row's values and class (splitmix64 mixing).
 
     ``X_bits`` is ``X`` viewed as uint64. Equal rows get equal hashes: NaNs are
     canonicalised and -0.0 counts as 0.0. Arithmetic is on uint64 (wraps mod 2^64).
+    Rows are independent, so they are shared out over ``n_threads`` threads.
     """
     cdef Py_ssize_t n = X.shape[0]
-    cdef Py_ssize_t d = X.shape[1]
-    cdef Py_ssize_t i, j
-    cdef uint64_t golden = 0x9E3779B97F4A7C15ULL
-    cdef uint64_t m1 = 0xBF58476D1CE4E5B9ULL
-    cdef uint64_t m2 = 0x94D049BB133111EBULL
-    cdef uint64_t nan_bits = 0x7FF8000000000000ULL
-    cdef uint64_t h, z, bits
-    cdef float64_t v
+    cdef Py_ssize_t i
     out_array = np.empty(n, dtype=np.uint64)
     cdef uint64_t[::1] out = out_array
     with nogil:
-        for i in range(n):
-            h = (<uint64_t>seed) ^ (<uint64_t>y[i])
-            for j in range(d):
-                v = X[i, j]
-                if isnan(v):
-                    bits = nan_bits
-                elif v == 0.0:
-                    bits = 0
-                else:
-                    bits = X_bits[i, j]
-                z = h + golden + bits
-                z = (z ^ (z >> 30)) * m1
-                z = (z ^ (z >> 27)) * m2
-                h = z ^ (z >> 31)
-            out[i] = h
+        for i in prange(n, num_threads=n_threads, schedule="static"):
+            out[i] = _row_hash(X, X_bits, i, (<uint64_t>seed) ^ (<uint64_t>y[i]))
     return out_array
 
 
