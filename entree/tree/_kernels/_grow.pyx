@@ -803,7 +803,11 @@ cdef int _defer(Builder *b, int64_t node, int64_t start, int64_t end, int64_t mo
     if end > b.pinned_end:
         b.pinned_end = end
     task.mode = BUILD
-    if mode == REMAINDER:
+    if mode == REMAINDER and b.whole_data:
+        # whole counts: the task counting its rows gets this very histogram, so
+        # the copy (a histogram per waiting task) is not worth its memory
+        _pool_release(&b.pool, slot)
+    elif mode == REMAINDER:
         task.mode = REMAINDER
         task.hist = <float64_t *>malloc(b.hist_size * sizeof(float64_t))
         if task.hist == NULL:
