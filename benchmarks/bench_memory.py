@@ -8,6 +8,7 @@ size before the fit: the fit's own extra memory. Data as in bench_speed.py
 
     python benchmarks/bench_memory.py                  # 200k and 1M rows
     python benchmarks/bench_memory.py --sizes 10000
+    python benchmarks/bench_memory.py --threads 1      # every fit on one thread
     python benchmarks/bench_memory.py --many-classes   # 50k x 100, 100 classes; 5k x 60, 1000
 
 ``--many-classes`` runs the two cases where a histogram per tree level once cost
@@ -39,6 +40,7 @@ MODELS = {
 CHILD = """
 import json, sys
 import numpy as np
+from threadpoolctl import threadpool_limits
 {setup}
 
 
@@ -55,15 +57,20 @@ model.fit(X[:200], y[:200])  # imports and the compiled kernels loaded before th
 with open("/proc/self/clear_refs", "w") as clear:
     clear.write("5")  # reset the peak (VmHWM) to the current RSS
 before = status_kib("VmRSS")
-model.fit(X, y)
+with threadpool_limits({threads}):
+    model.fit(X, y)
 print(json.dumps({{"before_kib": before, "after_kib": status_kib("VmHWM")}}))
 """
 
 
-def peak_mib(setup: str, x_path: Path, y_path: Path) -> tuple[float, float]:
-    """(rise of the peak during fit, whole-process peak) in MiB."""
+def peak_mib(
+    setup: str, x_path: Path, y_path: Path, threads: int | None = None
+) -> tuple[float, float]:
+    """(rise of the peak during fit, whole-process peak) in MiB; ``threads`` caps
+    the fit's threads (None: the default count)."""
+    child = CHILD.format(setup=setup, threads=threads)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD.format(setup=setup), str(x_path), str(y_path)],
+        [sys.executable, "-c", child, str(x_path), str(y_path)],
         check=True,
         capture_output=True,
         text=True,
@@ -73,8 +80,8 @@ def peak_mib(setup: str, x_path: Path, y_path: Path) -> tuple[float, float]:
     return rise, report["after_kib"] / 1024.0
 
 
-def peak_rise_mib(setup: str, x_path: Path, y_path: Path) -> float:
-    return peak_mib(setup, x_path, y_path)[0]
+def peak_rise_mib(setup: str, x_path: Path, y_path: Path, threads=None) -> float:
+    return peak_mib(setup, x_path, y_path, threads)[0]
 
 
 def save_data(tmp: str, X, y) -> tuple[Path, Path]:
@@ -118,6 +125,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="200000,1000000")
     parser.add_argument("--many-classes", action="store_true")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="cap every fit at N threads"
+    )
     args = parser.parse_args(argv)
     if args.many_classes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +147,7 @@ def main(argv=None):
             )
             x_path, y_path = save_data(tmp, X, y)
             rises = {
-                name: peak_rise_mib(setup, x_path, y_path)
+                name: peak_rise_mib(setup, x_path, y_path, args.threads)
                 for name, setup in MODELS.items()
             }
             base = rises["sklearn entropy"]
