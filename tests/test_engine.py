@@ -376,10 +376,13 @@ def test_the_tree_does_not_depend_on_the_thread_count(missing, hist_budget):
         np.testing.assert_array_equal(a, c)
 
 
-def test_many_small_parallel_subtrees_are_numbered_as_in_serial_order():
+@pytest.mark.parametrize("missing", [0.0, 0.1])
+def test_many_small_parallel_subtrees_are_numbered_as_in_serial_order(missing):
+    # whole counts (missing=0): a deferred remainder counts its own histogram;
+    # fractional ones: it waits with a copy of the serial order's histogram
     from entree.tree._kernels import _grow
 
-    codes, y, weights, n_bins, nominal, *rest = _grow_args(n=8000, missing=0.1)
+    codes, y, weights, n_bins, nominal, *rest = _grow_args(n=8000, missing=missing)
     args = (codes, y.astype(np.int64), weights, n_bins.astype(np.int64),
             nominal.astype(np.uint8), *rest, True)  # fmt: skip
     serial = _grow.grow_tree(*args, 1, 0)
