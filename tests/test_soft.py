@@ -28,7 +28,9 @@ def iris():
 @pytest.fixture(scope="module")
 def soft_model(iris):
     X, y = iris
-    return C45Classifier(soft_thresholds=0.3, smoothing_strength=1.0).fit(X, y)
+    return C45Classifier(
+        soft_thresholds=0.3, smoothing="m_estimate", smoothing_strength=1.0
+    ).fit(X, y)
 
 
 def _hard_copy(model):
@@ -103,13 +105,32 @@ def test_row_at_the_threshold_splits_evenly(soft_model, iris):
     assert weights[~below].sum() == pytest.approx(0.5)
 
 
+def _reached_leaves(model, X):
+    """Number of leaves predict_proba mixes for each row."""
+    tree = model.tree_
+    leaves = np.flatnonzero(tree.is_leaf)
+    one_hot = np.zeros((tree.node_count, leaves.shape[0]))
+    one_hot[leaves, np.arange(leaves.shape[0])] = 1.0
+    weights = tree.predict_proba(
+        model._encoded(X),
+        one_hot,
+        model._columns.is_nominal,
+        min_share=model.soft_min_share,
+    )
+    return (weights > 0).sum(axis=1)
+
+
 def test_zero_width_is_the_hard_tree(iris):
     X, y = iris
-    soft0 = C45Classifier(soft_thresholds=0.0, smoothing_strength=2.0).fit(X, y)
+    soft0 = C45Classifier(
+        soft_thresholds=0.0, smoothing="m_estimate", smoothing_strength=2.0
+    ).fit(X, y)
     assert_array_equal(soft0.tree_.soft_width, 0.0)
     assert soft0.soft_thresholds_ == 0.0
     # a soft tree with its widths zeroed predicts exactly as the hard tree
-    soft = C45Classifier(soft_thresholds=0.5, smoothing_strength=2.0).fit(X, y)
+    soft = C45Classifier(
+        soft_thresholds=0.5, smoothing="m_estimate", smoothing_strength=2.0
+    ).fit(X, y)
     soft.tree_.soft_width = np.zeros(soft.tree_.node_count)
     assert_array_equal(soft.predict_proba(X), soft0.predict_proba(X))
     assert_array_equal(soft.apply(X), soft0.apply(X))
@@ -137,8 +158,8 @@ def test_missing_values_still_spread_by_branch_weight(soft_model, iris):
 
 def test_explain_matches_predict_proba_in_the_band(soft_model, iris):
     X, _ = iris
-    far = _far_rows(soft_model, X)
-    rows = X[~far][:5]
+    rows = X[_reached_leaves(soft_model, X) > 1][:5]
+    assert rows.shape[0] == 5
     proba = soft_model.predict_proba(rows)
     for i, explanation in enumerate(explain(soft_model, rows)):
         mixed = sum(w * soft_model._node_proba[leaf] for leaf, w in explanation.leaves)
@@ -284,6 +305,7 @@ def test_traversal_is_the_same_for_any_thread_count():
             nav,
             nav.view(np.float64),
             True,
+            model.soft_min_share,
             True,
             *arrays,
             tree.branch_weight,

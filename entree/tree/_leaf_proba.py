@@ -18,6 +18,14 @@ Methods (``smoothing=``):
     parent's *smoothed* distribution, recursively from the root (Laplace at the
     root): p_node = (n_c + lambda * p_parent) / (n + lambda). A small leaf borrows
     from the nearest ancestors rather than from the whole data set.
+``"pruning_average"``
+    Bayesian averaging over the prunings of the tree (Buntine 1992; the
+    context-tree weighting recursion of Willems et al. 1995): every node's
+    m-estimate is mixed along the path from the root, each node weighted by the
+    posterior probability that the tree stops there, from how well the node and
+    its subtree predicted their own training cases (Dirichlet-multinomial
+    marginal likelihood). The mixture is fixed per leaf, so prediction costs
+    what it costs with any other estimator.
 
 For the last two, ``strength="auto"`` picks m / lambda from the training counts
 alone by closed-form leave-one-out log-loss: every training case in a leaf is
@@ -29,11 +37,21 @@ root), and the strength with the smallest mean over a log-spaced grid wins.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import gammaln
 
 from entree.tree._kernels._leaf_proba import loo_log_loss as _loo_log_loss
 from entree.tree._kernels._leaf_proba import shrink as _shrink
 
-SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage")
+SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage", "pruning_average")
+
+#: The estimators ``smoothing="auto"`` chooses among by internal CV.
+AUTO_SMOOTHING = ("m_estimate", "pruning_average")
+
+#: Prior probability that the tree stops at a node (``"pruning_average"``). The
+#: marginal likelihoods it is weighed against are measured on the cases the splits
+#: were chosen on, which flatters every split; on the corpus 0.9 scored better than
+#: 0.5, 0.75, 0.99 and 0.999 (see entree/_docs/probabilities.md).
+STOP_PRIOR = 0.9
 
 #: Candidate strengths for "auto", in units of one average training case.
 AUTO_GRID = np.geomspace(0.05, 200.0, 37)
@@ -143,11 +161,81 @@ def smoothed(tree, method: str, strength: float) -> np.ndarray:
     )
 
 
+def log_marginal_likelihood(value: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """log P(counts) per node under a Dirichlet(alpha) prior on its distribution.
+
+    The probability of the node's training cases predicted one after another by
+    the m-estimate (n_c + alpha_c) / (n + sum alpha); fractional counts (weights,
+    missing values) go through the gamma function.
+    """
+    total = alpha.sum()
+    return (
+        gammaln(total)
+        - gammaln(value.sum(axis=1) + total)
+        + (gammaln(value + alpha) - gammaln(alpha)).sum(axis=1)
+    )
+
+
+def stop_weights(tree, strength: float, stop_prior: float = STOP_PRIOR) -> np.ndarray:
+    """Posterior probability, per node, that the tree stops there once reached.
+
+    Context-tree weighting: with P_e(s) the node's marginal likelihood (Dirichlet
+    prior m * root distribution, m = ``strength``) and the leaves' P_w = P_e,
+    P_w(s) = a P_e(s) + (1 - a) prod_children P_w(child) and the stop weight is
+    a P_e(s) / P_w(s), a = ``stop_prior``. 1 at every leaf.
+    """
+    value = np.asarray(tree.value, dtype=np.float64)
+    n_classes = value.shape[1]
+    prior = (value[0] + 1.0) / (value[0].sum() + n_classes)
+    alpha = np.maximum(strength * prior, 1e-12)  # strength 0: a vanishing prior
+    log_e = log_marginal_likelihood(value, alpha)
+    log_w = log_e.copy()
+    stop = np.ones(tree.node_count)
+    children_sum = np.zeros(tree.node_count)
+    parent, depth, leaf = tree.parent, tree.depth, tree.is_leaf
+    log_a, log_split = np.log(stop_prior), np.log1p(-stop_prior)
+    for d in range(int(depth.max()), -1, -1):  # bottom-up, one level at a time
+        level = np.flatnonzero(depth == d)
+        inner = level[~leaf[level]]
+        if inner.shape[0]:
+            log_w[inner] = np.logaddexp(
+                log_a + log_e[inner], log_split + children_sum[inner]
+            )
+            stop[inner] = np.exp(log_a + log_e[inner] - log_w[inner])
+        if d > 0:
+            np.add.at(children_sum, parent[level], log_w[level])
+    return stop
+
+
+def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
+    """Node distributions averaged over the prunings of the tree (see the module).
+
+    At a leaf: sum over the nodes s on its path of
+    ``prod_{u above s} (1 - stop_u) * stop_s * p_s``, with p the m-estimate at
+    ``strength``; at an inner node, the same sum with the node itself as the last
+    term (weight = what is left).
+    """
+    p = smoothed(tree, "m_estimate", strength)
+    if tree.node_count <= 1:
+        return p
+    stop = stop_weights(tree, strength, stop_prior)
+    parent, depth = tree.parent, tree.depth
+    above = np.zeros_like(p)  # sum of the ancestors' weighted terms
+    left = np.ones(tree.node_count)  # probability that no ancestor stopped
+    for d in range(1, int(depth.max()) + 1):  # top-down
+        level = np.flatnonzero(depth == d)
+        up = parent[level]
+        above[level] = above[up] + (left[up] * stop[up])[:, None] * p[up]
+        left[level] = left[up] * (1.0 - stop[up])
+    return above + left[:, None] * p
+
+
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
     """Probability estimates for every node of a fitted Tree by the named method.
 
     ``strength`` is a float >= 0 or "auto" (chosen from the training counts by
-    leave-one-out log-loss); "none" and "laplace" ignore it.
+    leave-one-out log-loss; for "pruning_average", the m-estimate's); "none" and
+    "laplace" ignore it.
     """
     value = tree.value
     if method == "none":
@@ -165,4 +253,16 @@ def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
                 f"smoothing_strength must be >= 0 or 'auto', got {strength!r}."
             )
         return smoothed(tree, method, strength)
+    if method == "pruning_average":
+        if isinstance(strength, str):
+            if strength != "auto":
+                raise ValueError(f"Unknown smoothing strength {strength!r}.")
+            # the m-estimate's leave-one-out strength (the prior of every node)
+            strength = auto_strength(tree, "m_estimate")
+        strength = float(strength)
+        if not strength >= 0.0:
+            raise ValueError(
+                f"smoothing_strength must be >= 0 or 'auto', got {strength!r}."
+            )
+        return pruning_average(tree, strength)
     raise ValueError(f"Unknown smoothing method {method!r}.")
