@@ -320,3 +320,87 @@ def test_traversal_is_the_same_for_any_thread_count():
     # the estimator's own path (threads from 20k rows) agrees with one thread
     assert_array_equal(model.predict_proba(X), runs[0][0])
     assert_array_equal(model.apply(X), runs[0][1])
+
+
+def test_min_share_drops_negligible_sides_of_a_band(iris):
+    X, y = iris
+    model = C45Classifier(
+        soft_thresholds=0.9, smoothing="m_estimate", smoothing_strength=1.0
+    ).fit(X, y)
+    tree, is_nominal = model.tree_, model._columns.is_nominal
+    # a row just inside the root's band: its left share is 1 - 3v^2 + 2v^3, tiny v
+    root = 0
+    low = tree.threshold[root] - tree.soft_width[root]
+    row = X[:1].copy()
+    row[0, tree.feature[root]] = low + 1e-3 * tree.soft_width[root]
+    left, right = tree.children_of(root)
+    everything = tree.predict_proba(row, np.eye(tree.node_count), is_nominal)
+    assert everything[0, tree.is_leaf].sum() == pytest.approx(1.0)
+    reached_right = everything[0, tree.is_leaf & _below(tree, right)].sum()
+    assert 0.0 < reached_right < 1e-5  # followed, with a negligible share
+    bounded = tree.predict_proba(
+        row, np.eye(tree.node_count), is_nominal, min_share=0.01
+    )
+    assert bounded[0, _below(tree, right)].sum() == 0.0
+    assert bounded[0, tree.is_leaf].sum() == pytest.approx(1.0)  # left takes it
+
+
+def _below(tree, node):
+    """Mask of node and its descendants."""
+    mask = np.zeros(tree.node_count, dtype=bool)
+    stack = [node]
+    while stack:
+        v = stack.pop()
+        mask[v] = True
+        stack += tree.children_of(v).tolist()
+    return mask
+
+
+@pytest.mark.parametrize("min_share", [0.0, 0.01, 0.1])
+def test_min_share_bounds_the_leaves_and_every_view_agrees(min_share):
+    X, y = make_classification(
+        2000, n_features=8, n_informative=6, n_classes=3, random_state=4
+    )
+    X[np.random.default_rng(0).random(X.shape) < 0.03] = np.nan
+    model = C45Classifier(
+        soft_thresholds=0.9,
+        smoothing="m_estimate",
+        smoothing_strength=1.0,
+        soft_min_share=min_share,
+    ).fit(X[:1500], y[:1500])
+    rows = X[1500:]
+    reached = _reached_leaves(model, rows)
+    if min_share > 0:
+        complete = ~np.isnan(rows).any(axis=1)  # missing values spread apart
+        assert reached[complete].max() <= 1.0 / min_share
+    assert reached.max() > 1
+    # decision_path, explain and predict_proba see the same leaves
+    path = model.decision_path(rows).toarray().astype(bool)
+    explained = explain(model, rows[:40])
+    for i, explanation in enumerate(explained):
+        leaves = {leaf for leaf, _ in explanation.leaves}
+        assert leaves == set(np.flatnonzero(path[i] & model.tree_.is_leaf))
+    assert_allclose(model.predict_proba(rows).sum(axis=1), 1.0)
+
+
+def test_min_share_costs_little_and_speeds_up():
+    X, y = make_classification(
+        6000, n_features=10, n_informative=8, n_classes=4, random_state=5
+    )
+    params = dict(soft_thresholds=0.9, smoothing="m_estimate", smoothing_strength=1.0)
+    full = C45Classifier(**params, soft_min_share=0.0).fit(X[:4000], y[:4000])
+    bounded = C45Classifier(**params, soft_min_share=0.01).fit(X[:4000], y[:4000])
+    rows = X[4000:]
+    assert (
+        _reached_leaves(bounded, rows).mean() < 0.5 * _reached_leaves(full, rows).mean()
+    )
+    p_full, p_bounded = full.predict_proba(rows), bounded.predict_proba(rows)
+    # the dropped sides held less than 1% of a row each: probabilities barely move
+    assert np.abs(p_full - p_bounded).max() < 0.1
+    assert np.abs(p_full - p_bounded).mean() < 0.01
+
+
+@pytest.mark.parametrize("bad", [-0.1, 0.5, "auto"])
+def test_invalid_soft_min_share(iris, bad):
+    with pytest.raises(ValueError, match="soft_min_share"):
+        C45Classifier(soft_min_share=bad).fit(*iris)
