@@ -173,7 +173,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         smoothing="m_estimate",
         smoothing_strength="auto",
         soft_thresholds="auto",
-        soft_min_share=0.01,
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -665,7 +665,7 @@ class C45Classifier(BaseEntropyTree):
         prediction cost grow with the number of leaves a row reaches (and the
         CV for the strength alone uses at most 1500 rows). See
         entree/_docs/probabilities.md (installed with the package).
-    soft_min_share : float in [0, 0.5), default=0.01
+    soft_min_share : float in [0, 0.5), default=0.05
         At prediction, a side of a soft band that would receive less than this
         share of a row's weight is not followed, and the other side takes the
         row's weight there. It bounds the number of leaves a row reaches through
@@ -743,7 +743,7 @@ class C45Classifier(BaseEntropyTree):
         smoothing="auto",
         smoothing_strength="auto",
         soft_thresholds="auto",
-        soft_min_share=0.01,
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -794,7 +794,7 @@ class ID3Classifier(BaseEntropyTree):
         Hard thresholds by default: ID3 has no probabilistic thresholds, and
         the unpruned ID3 tree is meant as the plain textbook learner (no internal
         cross-validation at fit time). Set it to "auto" or a width to use them.
-    soft_min_share : float in [0, 0.5), default=0.01
+    soft_min_share : float in [0, 0.5), default=0.05
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -825,7 +825,7 @@ class ID3Classifier(BaseEntropyTree):
         smoothing="m_estimate",
         smoothing_strength=2.0,
         soft_thresholds=0.0,
-        soft_min_share=0.01,
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,

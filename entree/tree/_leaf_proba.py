@@ -37,8 +37,10 @@ root), and the strength with the smallest mean over a log-spaced grid wins.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaln
 
+from entree.tree._kernels._leaf_proba import (
+    average_over_prunings as _average_over_prunings,
+)
 from entree.tree._kernels._leaf_proba import loo_log_loss as _loo_log_loss
 from entree.tree._kernels._leaf_proba import shrink as _shrink
 
@@ -161,50 +163,34 @@ def smoothed(tree, method: str, strength: float) -> np.ndarray:
     )
 
 
-def log_marginal_likelihood(value: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """log P(counts) per node under a Dirichlet(alpha) prior on its distribution.
-
-    The probability of the node's training cases predicted one after another by
-    the m-estimate (n_c + alpha_c) / (n + sum alpha); fractional counts (weights,
-    missing values) go through the gamma function.
-    """
-    total = alpha.sum()
-    return (
-        gammaln(total)
-        - gammaln(value.sum(axis=1) + total)
-        + (gammaln(value + alpha) - gammaln(alpha)).sum(axis=1)
+def _average(tree, strength: float, stop_prior: float):
+    """(pruning-averaged node distributions, stop weights) of a fitted tree."""
+    value = np.ascontiguousarray(tree.value, dtype=np.float64)
+    n_classes = value.shape[1]
+    prior = (value[0] + 1.0) / (value[0].sum() + n_classes)
+    # the m-estimate's prior as a Dirichlet prior (strength 0: a vanishing one)
+    alpha = np.maximum(strength * prior, 1e-12)
+    return _average_over_prunings(
+        value,
+        np.ascontiguousarray(tree.parent, dtype=np.int64),
+        np.ascontiguousarray(tree.is_leaf, dtype=np.bool_).view(np.uint8),
+        np.ascontiguousarray(smoothed(tree, "m_estimate", strength)),
+        alpha,
+        float(stop_prior),
     )
 
 
 def stop_weights(tree, strength: float, stop_prior: float = STOP_PRIOR) -> np.ndarray:
     """Posterior probability, per node, that the tree stops there once reached.
 
-    Context-tree weighting: with P_e(s) the node's marginal likelihood (Dirichlet
-    prior m * root distribution, m = ``strength``) and the leaves' P_w = P_e,
+    Context-tree weighting: with P_e(s) the node's marginal likelihood (the
+    probability of its training cases, each predicted by the m-estimate of the
+    ones before: a Dirichlet prior m * root distribution, m = ``strength``; the
+    gamma function takes fractional counts) and the leaves' P_w = P_e,
     P_w(s) = a P_e(s) + (1 - a) prod_children P_w(child) and the stop weight is
     a P_e(s) / P_w(s), a = ``stop_prior``. 1 at every leaf.
     """
-    value = np.asarray(tree.value, dtype=np.float64)
-    n_classes = value.shape[1]
-    prior = (value[0] + 1.0) / (value[0].sum() + n_classes)
-    alpha = np.maximum(strength * prior, 1e-12)  # strength 0: a vanishing prior
-    log_e = log_marginal_likelihood(value, alpha)
-    log_w = log_e.copy()
-    stop = np.ones(tree.node_count)
-    children_sum = np.zeros(tree.node_count)
-    parent, depth, leaf = tree.parent, tree.depth, tree.is_leaf
-    log_a, log_split = np.log(stop_prior), np.log1p(-stop_prior)
-    for d in range(int(depth.max()), -1, -1):  # bottom-up, one level at a time
-        level = np.flatnonzero(depth == d)
-        inner = level[~leaf[level]]
-        if inner.shape[0]:
-            log_w[inner] = np.logaddexp(
-                log_a + log_e[inner], log_split + children_sum[inner]
-            )
-            stop[inner] = np.exp(log_a + log_e[inner] - log_w[inner])
-        if d > 0:
-            np.add.at(children_sum, parent[level], log_w[level])
-    return stop
+    return _average(tree, strength, stop_prior)[1]
 
 
 def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
@@ -212,22 +198,10 @@ def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
 
     At a leaf: sum over the nodes s on its path of
     ``prod_{u above s} (1 - stop_u) * stop_s * p_s``, with p the m-estimate at
-    ``strength``; at an inner node, the same sum with the node itself as the last
-    term (weight = what is left).
+    ``strength`` and stop the :func:`stop_weights`; at an inner node, the same
+    sum with the node itself as the last term (weight = what is left).
     """
-    p = smoothed(tree, "m_estimate", strength)
-    if tree.node_count <= 1:
-        return p
-    stop = stop_weights(tree, strength, stop_prior)
-    parent, depth = tree.parent, tree.depth
-    above = np.zeros_like(p)  # sum of the ancestors' weighted terms
-    left = np.ones(tree.node_count)  # probability that no ancestor stopped
-    for d in range(1, int(depth.max()) + 1):  # top-down
-        level = np.flatnonzero(depth == d)
-        up = parent[level]
-        above[level] = above[up] + (left[up] * stop[up])[:, None] * p[up]
-        left[level] = left[up] * (1.0 - stop[up])
-    return above + left[:, None] * p
+    return _average(tree, strength, stop_prior)[0]
 
 
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:

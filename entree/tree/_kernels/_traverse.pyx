@@ -27,6 +27,7 @@ cdef inline float64_t _smooth_left(float64_t x, float64_t low,
 
 cdef int64_t _route_row(
     const float64_t *x_row,
+    int64_t start,
     const int64_t *nav,
     const float64_t *nav_float,
     Py_ssize_t n_nav,
@@ -46,7 +47,8 @@ cdef int64_t _route_row(
     """Mix node_proba rows into out_row over the leaves a row reaches.
 
     ``nav`` / ``nav_float`` are the C-ordered navigation table (``n_nav`` columns)
-    read as integers / floats. Inside a soft band, a side that would carry less
+    read as integers / floats. The row starts at node ``start`` with its whole
+    weight (the root, or where it left the lockstep). Inside a soft band, a side that would carry less
     than ``min_weight`` of the row is not followed and the other side takes the
     row's whole weight there. Returns the row's heaviest leaf.
     """
@@ -56,7 +58,7 @@ cdef int64_t _route_row(
     cdef const int64_t *at
     cdef float64_t w, x, low, share
     cdef float64_t best_weight = -1.0
-    stack_node[0] = 0
+    stack_node[0] = start
     stack_weight[0] = 1.0
     sp = 1
     while sp > 0:
@@ -155,7 +157,7 @@ cdef void _route_block(
 
     Rows descend together one level per pass, so the cache misses of different rows
     overlap. A row that meets a missing value, a soft band or an unseen category
-    leaves the lockstep and is routed from the root by ``_route_row``; one inside a
+    leaves the lockstep and is routed on from that node by ``_route_row``; one inside a
     band where a side would carry less than ``min_weight`` stays (as there).
     A row that reaches a leaf on one path gets exactly what ``_route_row`` gives it
     (weight 1).
@@ -218,7 +220,7 @@ cdef void _route_block(
                 _normalize(out + (start + r) * n_out, n_out)
         else:
             heaviest[start + r] = _route_row(
-                X + (start + r) * n_features, nav, nav_float, n_nav, soft, min_weight,
+                X + (start + r) * n_features, node[r], nav, nav_float, n_nav, soft, min_weight,
                 normalize,
                 children_ptr, children, branch_category, branch_weight, node_proba,
                 n_out, out + (start + r) * n_out, stack_node, stack_weight)
