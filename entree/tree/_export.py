@@ -131,17 +131,17 @@ def export_text(
     |--- outlook = sunny
     |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- humidity = high
-    |   |   |--- class: no (n=3, p=0.529)
+    |   |   |--- class: no (n=3, p=0.554)
     |   |--- humidity = normal
-    |   |   |--- class: yes (n=2, p=0.645)
+    |   |   |--- class: yes (n=2, p=0.646)
     |--- outlook = overcast
-    |   |--- class: yes (n=4, p=0.762)
+    |   |--- class: yes (n=4, p=0.785)
     |--- outlook = rainy
     |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- windy = TRUE
-    |   |   |--- class: yes (n=2, p=0.520)
+    |   |   |--- class: yes (n=2, p=0.509)
     |   |--- windy = FALSE
-    |   |   |--- class: yes (n=3, p=0.688)
+    |   |   |--- class: yes (n=3, p=0.700)
 
     Numeric features split in two at a threshold:
 

@@ -14,11 +14,12 @@ branch, so a row far from every threshold is routed exactly as by a hard tree an
 prediction stays a single path for most rows. The support is compact on purpose: a
 logistic ramp would send every row down every branch.
 
-``soft_thresholds="auto"`` and ``smoothing_strength="auto"`` are chosen together by
-internal stratified k-fold CV on the training set (log-loss of the held-out cases,
-trees grown with the estimator's own parameters), over :data:`WIDTH_GRID` and
-:data:`STRENGTH_GRID`. Above :data:`CV_MAX_ROWS` rows the CV runs on a stratified
-subsample of that many rows, so its cost does not grow with n. Above
+``soft_thresholds="auto"``, ``smoothing_strength="auto"`` and ``smoothing="auto"`` are
+chosen together by internal stratified k-fold CV on the training set (log-loss of the
+held-out cases, trees grown with the estimator's own parameters), over
+:data:`WIDTH_GRID`, :data:`STRENGTH_GRID` and the leaf estimators of
+``entree.tree._leaf_proba.AUTO_SMOOTHING``. Above :data:`CV_MAX_ROWS` rows the CV runs
+on a stratified subsample of that many rows, so its cost does not grow with n. Above
 :data:`SOFT_AUTO_MAX_ROWS` training rows "auto" keeps the thresholds hard (prediction
 cost; see there) and only the strength is chosen. Everything is seeded: the same
 data gives the same choice.
