@@ -7,7 +7,7 @@ Brier 0..2, each a mean over folds, then a mean over datasets). Each tree is fit
 once per fold; the smoothing variants only recompute the node probabilities of that
 fitted tree, so one run covers the whole table.
 
-    python benchmarks/bench_probability.py                  # everything, ~5 min on 2 cores
+    python benchmarks/bench_probability.py                  # everything, ~30 min on 2 cores
     python benchmarks/bench_probability.py --datasets vote,iris --jobs 1
     python benchmarks/bench_probability.py --trees pruned --estimators "" --out probs.csv
     python benchmarks/bench_probability.py --estimators default,hard_m2 --smoothings laplace
@@ -15,13 +15,16 @@ fitted tree, so one run covers the whole table.
 
 Two families of rows. Leaf estimators ("tree + smoothing"): one hard tree per fold
 (soft_thresholds=0) whose node probabilities are recomputed by each estimator of
-entree.tree._leaf_proba ("none", "laplace", m-estimate toward the root and
-hierarchical shrinkage toward the parent, at fixed strengths, at "auto" = closed-form
-leave-one-out, and "*_cv" = internal 5-fold CV on the training fold), on pruned (CF
-0.25, 0.5) and unpruned trees. Whole estimators ("estimator + variant"):
-C45Classifier fitted per fold with the parameters in ESTIMATORS, "default" being
-C45Classifier() itself (soft thresholds and strength chosen by its internal CV on the
-training fold), against hard thresholds, fixed soft widths, and other choices.
+entree.tree._leaf_proba ("none", "laplace", m-estimate toward the root,
+hierarchical shrinkage toward the parent and the average over prunings, at fixed
+strengths, at "auto" = closed-form leave-one-out, and "*_cv" = internal 5-fold CV on
+the training fold), on pruned (CF 0.25, 0.5) and unpruned trees. Whole estimators
+("estimator + variant"): C45Classifier fitted per fold with the parameters in
+ESTIMATORS, "default" being C45Classifier() itself (unpruned; estimator, strength and
+soft width chosen by its internal CV on the training fold), beside
+"previous_default" (pruned, m-estimate, every soft band followed), the new
+default's parts one at a time (pruning, the pruning average, soft_min_share), and
+earlier alternatives on the pruned tree.
 
 Besides the summary it prints the per-dataset log-loss of the recommended default
 against J48 -A (reference.csv, column j48_laplace) and, for the datasets with missing
@@ -60,8 +63,8 @@ def _score(*args):
 
 
 # Tree variants: name -> C45Classifier parameters (smoothing is replaced afterwards).
-# Hard thresholds and a fixed strength, so that fit does no internal CV.
-_HARD = dict(soft_thresholds=0.0, smoothing_strength=2.0)
+# Hard thresholds, one estimator and a fixed strength, so that fit does no internal CV.
+_HARD = dict(soft_thresholds=0.0, smoothing="m_estimate", smoothing_strength=2.0)
 TREES = {
     "pruned": dict(pruning="error_based", confidence=0.25, **_HARD),
     "cf0.5": dict(pruning="error_based", confidence=0.5, **_HARD),
@@ -78,6 +81,8 @@ SMOOTHINGS = {
     "shrink_1": ("shrinkage", 1.0),
     "shrink_3": ("shrinkage", 3.0),
     "shrink_10": ("shrinkage", 10.0),
+    "pavg_1": ("pruning_average", 1.0),
+    "pavg_2": ("pruning_average", 2.0),
     "m_est_cv": ("m_estimate", "cv"),
     "shrink_cv": ("shrinkage", "cv"),
 }
@@ -181,15 +186,27 @@ def evaluate(name: str, trees: list[str], smoothings: list[str]) -> dict:
 # -- soft thresholds and the automatic choice: whole estimators, fitted per fold ------
 # Each variant is C45Classifier with these parameters (the first is the default). The
 # "auto" values are chosen inside fit by internal CV on the training fold alone.
+# The previous default: the pruned tree, m-estimate leaves, every soft band followed.
+_PREVIOUS = dict(pruning="error_based", smoothing="m_estimate", soft_min_share=0.0)
 ESTIMATORS = {
     "default": {},
-    "hard_m2": dict(soft_thresholds=0.0, smoothing_strength=2.0),
-    "hard_auto": dict(soft_thresholds=0.0, smoothing_strength="auto"),
-    "soft0.1_m2": dict(soft_thresholds=0.1, smoothing_strength=2.0),
-    "soft0.3_m2": dict(soft_thresholds=0.3, smoothing_strength=2.0),
-    "soft_auto_m2": dict(soft_thresholds="auto", smoothing_strength=2.0),
-    "unpruned": dict(pruning=None),
-    "shrinkage": dict(smoothing="shrinkage"),
+    "previous_default": _PREVIOUS,
+    # the new default's parts, one at a time
+    "unpruned_m_est": dict(smoothing="m_estimate"),
+    "pruned_auto": dict(pruning="error_based"),
+    "pavg_only": dict(smoothing="pruning_average"),
+    "pavg_pruned": dict(pruning="error_based", smoothing="pruning_average"),
+    "min_share_0": dict(soft_min_share=0.0),
+    "min_share_0.01": dict(soft_min_share=0.01),
+    "min_share_0.1": dict(soft_min_share=0.1),
+    "min_share_0.2": dict(soft_min_share=0.2),
+    # earlier alternatives, on the previous default's pruned tree
+    "hard_m2": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength=2.0),
+    "hard_auto": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength="auto"),
+    "soft0.1_m2": dict(_PREVIOUS, soft_thresholds=0.1, smoothing_strength=2.0),
+    "soft0.3_m2": dict(_PREVIOUS, soft_thresholds=0.3, smoothing_strength=2.0),
+    "soft_auto_m2": dict(_PREVIOUS, soft_thresholds="auto", smoothing_strength=2.0),
+    "shrinkage": dict(_PREVIOUS, smoothing="shrinkage"),
 }
 
 
@@ -210,7 +227,13 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
             est.fit(X.loc[tr], y[tr])
             fit_s += time.perf_counter() - t0
             leaves.append(est.get_n_leaves())
-            picks.append((est.soft_thresholds_, est.smoothing_strength_ or np.nan))
+            picks.append(
+                (
+                    est.soft_thresholds_,
+                    est.smoothing_strength_ or np.nan,
+                    float(est.smoothing_ == "pruning_average"),
+                )
+            )
             pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
             P = np.zeros((te.sum(), len(classes)))
             P[:, pos] = est.predict_proba(X.loc[te])
@@ -339,7 +362,7 @@ def main(argv=None) -> int:
         for c in (
             BASELINE,
             ("pruned", "m_est_2"),
-            ("estimator", "soft0.3_m2"),
+            ("estimator", "previous_default"),
             RECOMMENDED,
         )
         if c in table.columns
@@ -356,8 +379,9 @@ def main(argv=None) -> int:
             strength = (
                 ""
                 if not picks
-                else "width {:.2f} m {:.1f}".format(
-                    *np.nanmedian(np.array(picks, dtype=float), axis=0)
+                else "width {:.2f} m {:.1f}, pruning average in {:.0%}".format(
+                    *np.nanmedian(np.array(picks, dtype=float)[:, :2], axis=0),
+                    np.mean(np.array(picks, dtype=float)[:, 2]),
                 )
             )
             ref_ll = j48a.loc[n] if j48a is not None else np.nan

@@ -29,12 +29,23 @@ from entree.tree._tree import NODE_ARRAYS
 INTEGER_ARRAYS = ("feature", "children_ptr", "children", "branch_category")
 FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
 
+# C45Classifier's defaults when the reference was recorded (pruned, m-estimate, soft
+# bands followed to any share); "c45" and the fold-0 model use them
+RECORDED_DEFAULT = dict(
+    pruning="error_based", smoothing="m_estimate", soft_min_share=0.0
+)
+
 MODELS = {
-    "c45": lambda: C45Classifier(),
+    # "c45" was C45Classifier's default when the reference was recorded
+    "c45": lambda: C45Classifier(**RECORDED_DEFAULT),
     "id3": lambda: ID3Classifier(),
-    "c45_raising": lambda: C45Classifier(subtree_raising=True),
-    "c45_hard_laplace": lambda: C45Classifier(soft_thresholds=0.0, smoothing="laplace"),
-    "c45_bins16_depth6": lambda: C45Classifier(max_bins=16, max_depth=6),
+    "c45_raising": lambda: C45Classifier(**RECORDED_DEFAULT, subtree_raising=True),
+    "c45_hard_laplace": lambda: C45Classifier(
+        **{**RECORDED_DEFAULT, "soft_thresholds": 0.0, "smoothing": "laplace"}
+    ),
+    "c45_bins16_depth6": lambda: C45Classifier(
+        **RECORDED_DEFAULT, max_bins=16, max_depth=6
+    ),
 }
 
 

@@ -36,8 +36,10 @@ holding one object with these keys:
 ``node_proba`` : list of lists
     The probabilities each node predicts, shape (node_count, n_classes).
 ``fitted`` : object, optional
-    ``{"soft_thresholds_": float, "smoothing_strength_": float or null}``, the
-    values fit chose (for "auto" parameters).
+    ``{"soft_thresholds_": float, "smoothing_strength_": float or null,
+    "smoothing_": str}``, the values fit chose (for "auto" parameters).
+    ``smoothing_`` is optional: without it the ``smoothing`` parameter is used
+    (files written before ``smoothing="auto"`` existed).
 
 Labels and categories are JSON strings, integers, floats or booleans and come back
 with exactly that Python type (numpy scalars are saved as the Python scalar they
@@ -69,6 +71,7 @@ from sklearn.utils.validation import check_is_fitted
 from entree._atomic import atomic_write
 from entree.tree._classes import BaseEntropyTree, C45Classifier, ID3Classifier
 from entree.tree._columns import ColumnSpec
+from entree.tree._leaf_proba import SMOOTHING_METHODS
 from entree.tree._tree import NODE_ARRAYS, OPTIONAL_NODE_ARRAYS, TREE_LEAF, Tree
 
 __all__ = ["ModelFileError", "from_dict", "load_model", "save_model", "to_dict"]
@@ -175,7 +178,7 @@ def to_dict(model) -> dict:
     >>> model = C45Classifier().fit(X, y)
     >>> document = json.loads(json.dumps(to_dict(model)))
     >>> document["format"], document["estimator"], document["tree"]["node_count"]
-    ('entree-model', 'C45Classifier', 9)
+    ('entree-model', 'C45Classifier', 13)
     >>> bool((from_dict(document).predict_proba(X) == model.predict_proba(X)).all())
     True
     """
@@ -230,6 +233,7 @@ def to_dict(model) -> dict:
         "fitted": {
             "soft_thresholds_": _fitted_number(model, "soft_thresholds_"),
             "smoothing_strength_": _fitted_number(model, "smoothing_strength_"),
+            "smoothing_": getattr(model, "smoothing_", model.smoothing),
         },
     }
 
@@ -730,6 +734,13 @@ def from_dict(document: dict):
             if not math.isfinite(value) or value < 0:
                 _fail(f"fitted[{key!r}] must be a finite non-negative number or null.")
         setattr(model, key, value)
+    smoothing = fitted.get("smoothing_", model.smoothing)
+    if smoothing not in SMOOTHING_METHODS:
+        _fail(
+            f"fitted['smoothing_'] is {smoothing!r}; expected one of "
+            f"{', '.join(map(repr, SMOOTHING_METHODS))}."
+        )
+    model.smoothing_ = smoothing
     return model
 
 

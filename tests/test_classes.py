@@ -89,8 +89,9 @@ def test_same_data_same_tree():
 def test_pruning_shrinks_the_tree_and_confidence_controls_it():
     X, y = make_classification(3000, n_features=10, flip_y=0.2, random_state=2)
     unpruned = C45Classifier(pruning=None).fit(X, y).get_n_leaves()
-    default = C45Classifier().fit(X, y).get_n_leaves()
-    harsh = C45Classifier(confidence=0.01).fit(X, y).get_n_leaves()
+    default = C45Classifier(pruning="error_based").fit(X, y).get_n_leaves()
+    harsh = C45Classifier(pruning="error_based", confidence=0.01).fit(X, y)
+    harsh = harsh.get_n_leaves()
     assert harsh < default < unpruned
 
 

@@ -22,13 +22,21 @@ from entree.tree._tree import NODE_ARRAYS
 REFERENCE = np.load(Path(__file__).parent / "data" / "engine_reference.npz")
 INTEGER_ARRAYS = ("feature", "children_ptr", "children", "branch_category")
 FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
-# the settings engine_snapshot.py records
+# the settings engine_snapshot.py records ("c45" was C45Classifier's default then:
+# pruned, m-estimate, soft bands followed to any share)
+RECORDED_DEFAULT = dict(
+    pruning="error_based", smoothing="m_estimate", soft_min_share=0.0
+)
 MODELS = {
-    "c45": lambda: C45Classifier(),
+    "c45": lambda: C45Classifier(**RECORDED_DEFAULT),
     "id3": lambda: ID3Classifier(),
-    "c45_raising": lambda: C45Classifier(subtree_raising=True),
-    "c45_hard_laplace": lambda: C45Classifier(soft_thresholds=0.0, smoothing="laplace"),
-    "c45_bins16_depth6": lambda: C45Classifier(max_bins=16, max_depth=6),
+    "c45_raising": lambda: C45Classifier(**RECORDED_DEFAULT, subtree_raising=True),
+    "c45_hard_laplace": lambda: C45Classifier(
+        **{**RECORDED_DEFAULT, "soft_thresholds": 0.0, "smoothing": "laplace"}
+    ),
+    "c45_bins16_depth6": lambda: C45Classifier(
+        **RECORDED_DEFAULT, max_bins=16, max_depth=6
+    ),
 }
 DATASETS = sorted({key.split("/")[0] for key in REFERENCE.files})
 
@@ -59,5 +67,5 @@ def test_trees_and_probabilities_match_the_recorded_engine(dataset):
         model = make().fit(X, y)
         _check(f"{dataset}/all/{model_name}", model, model.predict_proba(X))
     train = benchdata.folds(dataset) != 0
-    model = C45Classifier().fit(X[train], y[train])
+    model = C45Classifier(**RECORDED_DEFAULT).fit(X[train], y[train])
     _check(f"{dataset}/fold0/c45", model, model.predict_proba(X[~train]))

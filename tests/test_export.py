@@ -36,13 +36,13 @@ outlook: n=14, entropy 0.940, gain 0.247, split info 1.577, gain ratio 0.156
 @pytest.fixture(scope="module")
 def weather_model():
     X, y, _ = benchdata.load("weather_nominal")
-    return C45Classifier().fit(X, y)
+    return C45Classifier(pruning="error_based", smoothing="m_estimate").fit(X, y)
 
 
 @pytest.fixture(scope="module")
 def iris_model():
     X, y = load_iris(return_X_y=True)
-    return C45Classifier().fit(X, y)
+    return C45Classifier(pruning="error_based", smoothing="m_estimate").fit(X, y)
 
 
 # -- export_text --------------------------------------------------------------------
@@ -225,7 +225,7 @@ def readable_trees():
     from entree.datasets import load_penguins, load_vote
 
     X, y = load_penguins(return_X_y=True, as_frame=True)
-    penguins = C45Classifier().fit(X, y)
+    penguins = C45Classifier(pruning="error_based", smoothing="m_estimate").fit(X, y)
     X, y = load_vote(return_X_y=True, as_frame=True)
     vote = C45Classifier(pruning=None).fit(X, y)
     assert penguins.get_n_leaves() == 9

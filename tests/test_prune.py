@@ -22,7 +22,13 @@ from entree.tree._raising import prune_with_raising, raising_cuts
 CF = 0.25
 Z = confidence_z(CF)
 # soft thresholds and the smoothing strength fixed: fit grows (and prunes) one tree
-ONE_TREE = dict(soft_thresholds=0.0, smoothing_strength=1.0)
+# one tree, no internal CV: C4.5's pruned tree at fixed probabilities
+ONE_TREE = dict(
+    pruning="error_based",
+    soft_thresholds=0.0,
+    smoothing="m_estimate",
+    smoothing_strength=1.0,
+)
 
 
 def estimate(n, e):
@@ -507,8 +513,8 @@ def test_sample_weights_count_as_repetitions(capture):
 
 def test_raising_is_deterministic():
     X, y = mixed_data(n=1500, seed=6)
-    first = C45Classifier(subtree_raising=True).fit(X, y)
-    second = C45Classifier(subtree_raising=True).fit(X, y)
+    first = C45Classifier(pruning="error_based", subtree_raising=True).fit(X, y)
+    second = C45Classifier(pruning="error_based", subtree_raising=True).fit(X, y)
     for name in ("feature", "threshold", "children_ptr", "value", "gain"):
         np.testing.assert_array_equal(
             getattr(first.tree_, name), getattr(second.tree_, name)
@@ -518,13 +524,13 @@ def test_raising_is_deterministic():
 
 def test_raising_off_is_the_replacement_tree(monkeypatch):
     X, y = load_breast_cancer(return_X_y=True)
-    default = C45Classifier().fit(X, y)
+    default = C45Classifier(pruning="error_based").fit(X, y)
 
     def forbidden(*args):
         raise AssertionError("subtree raising ran with subtree_raising=False")
 
     monkeypatch.setattr(classes_module, "prune_with_raising", forbidden)
-    off = C45Classifier(subtree_raising=False).fit(X, y)
+    off = C45Classifier(pruning="error_based", subtree_raising=False).fit(X, y)
     for name in ("feature", "threshold", "children_ptr", "value", "n_node_samples"):
         np.testing.assert_array_equal(
             getattr(default.tree_, name), getattr(off.tree_, name)

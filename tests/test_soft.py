@@ -28,7 +28,9 @@ def iris():
 @pytest.fixture(scope="module")
 def soft_model(iris):
     X, y = iris
-    return C45Classifier(soft_thresholds=0.3, smoothing_strength=1.0).fit(X, y)
+    return C45Classifier(
+        soft_thresholds=0.3, smoothing="m_estimate", smoothing_strength=1.0
+    ).fit(X, y)
 
 
 def _hard_copy(model):
@@ -103,13 +105,32 @@ def test_row_at_the_threshold_splits_evenly(soft_model, iris):
     assert weights[~below].sum() == pytest.approx(0.5)
 
 
+def _reached_leaves(model, X):
+    """Number of leaves predict_proba mixes for each row."""
+    tree = model.tree_
+    leaves = np.flatnonzero(tree.is_leaf)
+    one_hot = np.zeros((tree.node_count, leaves.shape[0]))
+    one_hot[leaves, np.arange(leaves.shape[0])] = 1.0
+    weights = tree.predict_proba(
+        model._encoded(X),
+        one_hot,
+        model._columns.is_nominal,
+        min_share=model.soft_min_share,
+    )
+    return (weights > 0).sum(axis=1)
+
+
 def test_zero_width_is_the_hard_tree(iris):
     X, y = iris
-    soft0 = C45Classifier(soft_thresholds=0.0, smoothing_strength=2.0).fit(X, y)
+    soft0 = C45Classifier(
+        soft_thresholds=0.0, smoothing="m_estimate", smoothing_strength=2.0
+    ).fit(X, y)
     assert_array_equal(soft0.tree_.soft_width, 0.0)
     assert soft0.soft_thresholds_ == 0.0
     # a soft tree with its widths zeroed predicts exactly as the hard tree
-    soft = C45Classifier(soft_thresholds=0.5, smoothing_strength=2.0).fit(X, y)
+    soft = C45Classifier(
+        soft_thresholds=0.5, smoothing="m_estimate", smoothing_strength=2.0
+    ).fit(X, y)
     soft.tree_.soft_width = np.zeros(soft.tree_.node_count)
     assert_array_equal(soft.predict_proba(X), soft0.predict_proba(X))
     assert_array_equal(soft.apply(X), soft0.apply(X))
@@ -137,8 +158,8 @@ def test_missing_values_still_spread_by_branch_weight(soft_model, iris):
 
 def test_explain_matches_predict_proba_in_the_band(soft_model, iris):
     X, _ = iris
-    far = _far_rows(soft_model, X)
-    rows = X[~far][:5]
+    rows = X[_reached_leaves(soft_model, X) > 1][:5]
+    assert rows.shape[0] == 5
     proba = soft_model.predict_proba(rows)
     for i, explanation in enumerate(explain(soft_model, rows)):
         mixed = sum(w * soft_model._node_proba[leaf] for leaf, w in explanation.leaves)
@@ -284,6 +305,7 @@ def test_traversal_is_the_same_for_any_thread_count():
             nav,
             nav.view(np.float64),
             True,
+            model.soft_min_share,
             True,
             *arrays,
             tree.branch_weight,
@@ -298,3 +320,87 @@ def test_traversal_is_the_same_for_any_thread_count():
     # the estimator's own path (threads from 20k rows) agrees with one thread
     assert_array_equal(model.predict_proba(X), runs[0][0])
     assert_array_equal(model.apply(X), runs[0][1])
+
+
+def test_min_share_drops_negligible_sides_of_a_band(iris):
+    X, y = iris
+    model = C45Classifier(
+        soft_thresholds=0.9, smoothing="m_estimate", smoothing_strength=1.0
+    ).fit(X, y)
+    tree, is_nominal = model.tree_, model._columns.is_nominal
+    # a row just inside the root's band: its left share is 1 - 3v^2 + 2v^3, tiny v
+    root = 0
+    low = tree.threshold[root] - tree.soft_width[root]
+    row = X[:1].copy()
+    row[0, tree.feature[root]] = low + 1e-3 * tree.soft_width[root]
+    left, right = tree.children_of(root)
+    everything = tree.predict_proba(row, np.eye(tree.node_count), is_nominal)
+    assert everything[0, tree.is_leaf].sum() == pytest.approx(1.0)
+    reached_right = everything[0, tree.is_leaf & _below(tree, right)].sum()
+    assert 0.0 < reached_right < 1e-5  # followed, with a negligible share
+    bounded = tree.predict_proba(
+        row, np.eye(tree.node_count), is_nominal, min_share=0.01
+    )
+    assert bounded[0, _below(tree, right)].sum() == 0.0
+    assert bounded[0, tree.is_leaf].sum() == pytest.approx(1.0)  # left takes it
+
+
+def _below(tree, node):
+    """Mask of node and its descendants."""
+    mask = np.zeros(tree.node_count, dtype=bool)
+    stack = [node]
+    while stack:
+        v = stack.pop()
+        mask[v] = True
+        stack += tree.children_of(v).tolist()
+    return mask
+
+
+@pytest.mark.parametrize("min_share", [0.0, 0.01, 0.1])
+def test_min_share_bounds_the_leaves_and_every_view_agrees(min_share):
+    X, y = make_classification(
+        2000, n_features=8, n_informative=6, n_classes=3, random_state=4
+    )
+    X[np.random.default_rng(0).random(X.shape) < 0.03] = np.nan
+    model = C45Classifier(
+        soft_thresholds=0.9,
+        smoothing="m_estimate",
+        smoothing_strength=1.0,
+        soft_min_share=min_share,
+    ).fit(X[:1500], y[:1500])
+    rows = X[1500:]
+    reached = _reached_leaves(model, rows)
+    if min_share > 0:
+        complete = ~np.isnan(rows).any(axis=1)  # missing values spread apart
+        assert reached[complete].max() <= 1.0 / min_share
+    assert reached.max() > 1
+    # decision_path, explain and predict_proba see the same leaves
+    path = model.decision_path(rows).toarray().astype(bool)
+    explained = explain(model, rows[:40])
+    for i, explanation in enumerate(explained):
+        leaves = {leaf for leaf, _ in explanation.leaves}
+        assert leaves == set(np.flatnonzero(path[i] & model.tree_.is_leaf))
+    assert_allclose(model.predict_proba(rows).sum(axis=1), 1.0)
+
+
+def test_min_share_costs_little_and_speeds_up():
+    X, y = make_classification(
+        6000, n_features=10, n_informative=8, n_classes=4, random_state=5
+    )
+    params = dict(soft_thresholds=0.9, smoothing="m_estimate", smoothing_strength=1.0)
+    full = C45Classifier(**params, soft_min_share=0.0).fit(X[:4000], y[:4000])
+    bounded = C45Classifier(**params, soft_min_share=0.01).fit(X[:4000], y[:4000])
+    rows = X[4000:]
+    assert (
+        _reached_leaves(bounded, rows).mean() < 0.5 * _reached_leaves(full, rows).mean()
+    )
+    p_full, p_bounded = full.predict_proba(rows), bounded.predict_proba(rows)
+    # the dropped sides held less than 1% of a row each: probabilities barely move
+    assert np.abs(p_full - p_bounded).max() < 0.1
+    assert np.abs(p_full - p_bounded).mean() < 0.01
+
+
+@pytest.mark.parametrize("bad", [-0.1, 0.5, "auto"])
+def test_invalid_soft_min_share(iris, bad):
+    with pytest.raises(ValueError, match="soft_min_share"):
+        C45Classifier(soft_min_share=bad).fit(*iris)

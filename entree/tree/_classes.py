@@ -36,6 +36,7 @@ from entree.tree._columns import (
 )
 from entree.tree._inspect import InspectionMixin
 from entree.tree._leaf_proba import (
+    AUTO_SMOOTHING,
     SMOOTHING_METHODS,
     node_probabilities,
 )
@@ -58,6 +59,8 @@ from entree.tree._soft import (
 from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
+# "laplace" and "none" have no strength
+_USES_STRENGTH = {name: name not in ("laplace", "none") for name in SMOOTHING_METHODS}
 
 
 def _confidence_z(confidence: float) -> float:
@@ -160,7 +163,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         "pruning": [StrOptions({"error_based"}), None],
         "confidence": [Interval(Real, 0.0, 0.5, closed="right")],
         "subtree_raising": ["boolean"],
-        "smoothing": [StrOptions(set(SMOOTHING_METHODS))],
+        "smoothing": [StrOptions({*SMOOTHING_METHODS, "auto"})],
         "smoothing_strength": [
             Interval(Real, 0.0, None, closed="left"),
             StrOptions({"auto"}),
@@ -169,6 +172,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             Interval(Real, 0.0, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "soft_min_share": [Interval(Real, 0.0, 0.5, closed="left")],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -188,6 +192,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         smoothing="m_estimate",
         smoothing_strength="auto",
         soft_thresholds="auto",
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -203,6 +208,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         self.smoothing = smoothing
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
+        self.soft_min_share = soft_min_share
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
@@ -442,14 +448,13 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         )
 
     def _choose_and_set_probabilities(self, X_encoded, y_encoded, weights):
-        """Resolve "auto" soft width / strength, then set soft widths and node probas.
+        """Resolve the "auto" estimator / strength / soft width, then set them.
 
-        Sets ``soft_thresholds_``, ``smoothing_strength_``, ``tree_.soft_width`` and
-        the node probabilities.
+        Sets ``smoothing_``, ``soft_thresholds_``, ``smoothing_strength_``,
+        ``tree_.soft_width`` and the node probabilities.
         """
         tree = self.tree_
-        method = self.smoothing
-        uses_strength = method in ("m_estimate", "shrinkage")
+        methods = AUTO_SMOOTHING if self.smoothing == "auto" else (self.smoothing,)
         has_numeric_split = bool(
             (~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any()
         )
@@ -458,28 +463,34 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             widths = WIDTH_GRID if has_numeric_split and small else (0.0,)
         else:
             widths = (float(self.soft_thresholds),)
-        if not uses_strength:
-            strengths = (0.0,)  # ignored by "laplace" and "none"
-        elif self.smoothing_strength == "auto":
+        if self.smoothing_strength == "auto":
             strengths = STRENGTH_GRID
         else:
             strengths = (float(self.smoothing_strength),)
-        if len(widths) > 1 or len(strengths) > 1:
-            width, strength, _ = choose_by_cv(
+        # (method, strength) pairs; "laplace" and "none" ignore the strength
+        candidates = [
+            (method, strength if _USES_STRENGTH[method] else 0.0)
+            for method in methods
+            for strength in (strengths if _USES_STRENGTH[method] else (0.0,))
+        ]
+        if len(widths) > 1 or len(candidates) > 1:
+            width, (method, strength), _ = choose_by_cv(
                 self._grow,
-                lambda t, m: node_probabilities(t, method=method, strength=m),
+                lambda t, c: node_probabilities(t, method=c[0], strength=c[1]),
                 X_encoded,
                 y_encoded,
                 weights,
                 self._columns.is_nominal,
                 widths,
-                strengths,
+                candidates,
                 max_rows=CV_MAX_ROWS if len(widths) > 1 else CV_MAX_ROWS_STRENGTH_ONLY,
+                min_share=float(self.soft_min_share),
             )
         else:
-            width, strength = widths[0], strengths[0]
+            width, (method, strength) = widths[0], candidates[0]
+        self.smoothing_ = method
         self.soft_thresholds_ = float(width)
-        self.smoothing_strength_ = float(strength) if uses_strength else None
+        self.smoothing_strength_ = float(strength) if _USES_STRENGTH[method] else None
         if width > 0.0 and has_numeric_split:
             tree.soft_width = soft_widths(
                 tree.threshold,
@@ -518,7 +529,11 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         """
         X_encoded = self._encoded(X)
         return self.tree_.predict_proba(
-            X_encoded, self._node_proba, self._columns.is_nominal, normalize=True
+            X_encoded,
+            self._node_proba,
+            self._columns.is_nominal,
+            normalize=True,
+            min_share=float(self.soft_min_share),
         )
 
     def predict_log_proba(self, X):
@@ -534,7 +549,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
     def apply(self, X):
         """Id of the leaf each row lands in (the heaviest leaf for spread rows)."""
         X_encoded = self._encoded(X)
-        return self.tree_.apply(X_encoded, self._columns.is_nominal)
+        return self.tree_.apply(
+            X_encoded, self._columns.is_nominal, min_share=float(self.soft_min_share)
+        )
 
     def decision_path(self, X):
         """Indicator of the nodes each row of X passes through (sklearn's contract).
@@ -554,7 +571,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             CSR matrix with a 1 at (i, v) when row i reaches node v.
         """
         X_encoded = self._encoded(X)
-        return self.tree_.decision_path(X_encoded, self._columns.is_nominal)
+        return self.tree_.decision_path(
+            X_encoded, self._columns.is_nominal, min_share=float(self.soft_min_share)
+        )
 
     def get_depth(self) -> int:
         """Depth of the tree (the root alone has depth 0)."""
@@ -593,7 +612,11 @@ class C45Classifier(BaseEntropyTree):
     numeric columns chosen by information gain (with the MDL cost of the number of
     candidate cuts), one branch per category on nominal columns, the attribute chosen
     by gain ratio among tests with at least average gain, rows with missing values
-    sent down every branch with fractional weight, and error-based pruning.
+    sent down every branch with fractional weight, and optional error-based pruning.
+    By default the tree is grown without pruning and its leaves predict a Bayesian
+    average over all prunings of it (``smoothing="auto"``), which beats both the
+    pruned and the unpruned tree's own leaves at log-loss and accuracy; see
+    entree/_docs/probabilities.md.
 
     Parameters
     ----------
@@ -610,9 +633,13 @@ class C45Classifier(BaseEntropyTree):
         weighted number of cases (numeric cuts need it on both sides).
     min_gain : float, default=0.0
         A split must gain more than this many bits per case.
-    pruning : {"error_based"} or None, default="error_based"
+    pruning : {"error_based"} or None, default=None
         C4.5's pessimistic error-based pruning by subtree replacement, after
-        collapsing subtrees that do not lower the training error.
+        collapsing subtrees that do not lower the training error. None (the
+        default) keeps the grown tree: with ``smoothing="pruning_average"`` its
+        leaves already weigh every pruning of it by how well it predicted the
+        training cases. "error_based" gives C4.5's smaller tree (and was the
+        default before).
     confidence : float in (0, 0.5], default=0.25
         C4.5's CF: smaller values prune more.
     subtree_raising : bool, default=False
@@ -623,13 +650,20 @@ class C45Classifier(BaseEntropyTree):
         estimated errors. Off by default: on the benchmark corpus it made the
         mean log-loss and accuracy slightly worse, and it costs fit time (see the
         README). No effect when ``pruning=None``.
-    smoothing : {"m_estimate", "shrinkage", "laplace", "none"}, default="m_estimate"
+    smoothing : {"auto", "pruning_average", "m_estimate", "shrinkage", "laplace", \
+"none"}, default="auto"
         How node class counts become probabilities: "m_estimate" is
         (n_c + m * prior_c) / (n + m) with the class distribution at the root as
-        prior; "shrinkage" shrinks each node toward its parent's smoothed
-        distribution; "laplace" is (n_c + 1) / (n + K) (J48 -A); "none" gives raw
-        frequencies (a zero for every class a leaf never saw). See
-        entree/_docs/probabilities.md (installed with the package).
+        prior; "pruning_average" mixes the m-estimates of the nodes on a leaf's
+        path, each weighted by the posterior probability that the tree stops
+        there (Bayesian averaging over the prunings of the tree, computed once
+        per leaf at fit); "shrinkage" shrinks each node toward its parent's
+        smoothed distribution; "laplace" is (n_c + 1) / (n + K) (J48 -A); "none"
+        gives raw frequencies (a zero for every class a leaf never saw). "auto"
+        chooses between "m_estimate" and "pruning_average" by the internal
+        cross-validation that chooses ``smoothing_strength`` and
+        ``soft_thresholds``. See entree/_docs/probabilities.md (installed with
+        the package).
     smoothing_strength : float >= 0 or "auto", default="auto"
         m (or the shrinkage strength), in cases (training rows, or sample
         weights expressed in cases: see ``fit``). "auto" chooses it from
@@ -655,6 +689,13 @@ class C45Classifier(BaseEntropyTree):
         prediction cost grow with the number of leaves a row reaches (and the
         CV for the strength alone uses at most 1500 rows). See
         entree/_docs/probabilities.md (installed with the package).
+    soft_min_share : float in [0, 0.5), default=0.05
+        At prediction, a side of a soft band that would receive less than this
+        share of a row's weight is not followed, and the other side takes the
+        row's weight there. It bounds the number of leaves a row reaches through
+        soft bands by 1 / soft_min_share and keeps ``predict_proba`` fast on
+        deep trees, at a negligible cost in log-loss (see
+        entree/_docs/probabilities.md); 0 follows every band to any share.
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
@@ -686,6 +727,8 @@ class C45Classifier(BaseEntropyTree):
     smoothing_strength_ : float or None
         The smoothing strength used (the chosen value when "auto"); None for
         "laplace" and "none".
+    smoothing_ : str
+        The leaf estimator used (the chosen one when ``smoothing="auto"``).
     feature_importances_ : ndarray of shape (n_features_in_,)
         Total weighted information gain per feature, normalised.
 
@@ -718,12 +761,13 @@ class C45Classifier(BaseEntropyTree):
         min_samples_split=2,
         min_samples_leaf=2,
         min_gain=0.0,
-        pruning="error_based",
+        pruning=None,
         confidence=0.25,
         subtree_raising=False,
-        smoothing="m_estimate",
+        smoothing="auto",
         smoothing_strength="auto",
         soft_thresholds="auto",
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -740,6 +784,7 @@ class C45Classifier(BaseEntropyTree):
             smoothing=smoothing,
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
+            soft_min_share=soft_min_share,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,
@@ -766,12 +811,14 @@ class ID3Classifier(BaseEntropyTree):
     subtree_raising : bool, default=False
         Subtree raising during error-based pruning; no effect when
         ``pruning=None``.
-    smoothing : {"m_estimate", "shrinkage", "laplace", "none"}, default="m_estimate"
+    smoothing : {"m_estimate", "pruning_average", "shrinkage", "laplace", "none", \
+"auto"}, default="m_estimate"
     smoothing_strength : float >= 0 or "auto", default=2.0
     soft_thresholds : float >= 0 or "auto", default=0.0
         Hard thresholds by default: ID3 has no probabilistic thresholds, and
         the unpruned ID3 tree is meant as the plain textbook learner (no internal
         cross-validation at fit time). Set it to "auto" or a width to use them.
+    soft_min_share : float in [0, 0.5), default=0.05
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -802,6 +849,7 @@ class ID3Classifier(BaseEntropyTree):
         smoothing="m_estimate",
         smoothing_strength=2.0,
         soft_thresholds=0.0,
+        soft_min_share=0.05,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -818,6 +866,7 @@ class ID3Classifier(BaseEntropyTree):
             smoothing=smoothing,
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
+            soft_min_share=soft_min_share,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,

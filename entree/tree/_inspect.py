@@ -695,6 +695,8 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
     tree = model.tree_
     columns = model._columns
     names = texts.names
+    # as predict_proba: a band side below this share of the row is not followed
+    min_share = float(getattr(model, "soft_min_share", 0.0))
     steps = []
     stack = [(0, 1.0)]
     while stack:
@@ -729,6 +731,10 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
             share = soft_left_share(
                 float(x), float(tree.threshold[node]), float(tree.soft_width[node])
             )
+            if 0.0 < share < 1.0 and weight * share < min_share:
+                share = 0.0  # the left side's part is negligible
+            elif 0.0 < share < 1.0 and weight * (1.0 - share) < min_share:
+                share = 1.0
             if 0.0 < share < 1.0:  # inside the soft band: both branches
                 taken = -1
             else:

@@ -18,6 +18,14 @@ Methods (``smoothing=``):
     parent's *smoothed* distribution, recursively from the root (Laplace at the
     root): p_node = (n_c + lambda * p_parent) / (n + lambda). A small leaf borrows
     from the nearest ancestors rather than from the whole data set.
+``"pruning_average"``
+    Bayesian averaging over the prunings of the tree (Buntine 1992; the
+    context-tree weighting recursion of Willems et al. 1995): every node's
+    m-estimate is mixed along the path from the root, each node weighted by the
+    posterior probability that the tree stops there, from how well the node and
+    its subtree predicted their own training cases (Dirichlet-multinomial
+    marginal likelihood). The mixture is fixed per leaf, so prediction costs
+    what it costs with any other estimator.
 
 For the last two, ``strength="auto"`` picks m / lambda from the training counts
 alone by closed-form leave-one-out log-loss: every training case in a leaf is
@@ -30,10 +38,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from entree.tree._kernels._leaf_proba import (
+    average_over_prunings as _average_over_prunings,
+)
 from entree.tree._kernels._leaf_proba import loo_log_loss as _loo_log_loss
 from entree.tree._kernels._leaf_proba import shrink as _shrink
 
-SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage")
+SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage", "pruning_average")
+
+#: The estimators ``smoothing="auto"`` chooses among by internal CV.
+AUTO_SMOOTHING = ("m_estimate", "pruning_average")
+
+#: Prior probability that the tree stops at a node (``"pruning_average"``). The
+#: marginal likelihoods it is weighed against are measured on the cases the splits
+#: were chosen on, which flatters every split; on the corpus 0.8 scored best among
+#: 0.5 to 0.999 (see entree/_docs/probabilities.md).
+STOP_PRIOR = 0.8
 
 #: Candidate strengths for "auto", in units of one average training case.
 AUTO_GRID = np.geomspace(0.05, 200.0, 37)
@@ -143,11 +163,53 @@ def smoothed(tree, method: str, strength: float) -> np.ndarray:
     )
 
 
+def _average(tree, strength: float, stop_prior: float):
+    """(pruning-averaged node distributions, stop weights) of a fitted tree."""
+    value = np.ascontiguousarray(tree.value, dtype=np.float64)
+    n_classes = value.shape[1]
+    prior = (value[0] + 1.0) / (value[0].sum() + n_classes)
+    # the m-estimate's prior as a Dirichlet prior (strength 0: a vanishing one)
+    alpha = np.maximum(strength * prior, 1e-12)
+    return _average_over_prunings(
+        value,
+        np.ascontiguousarray(tree.parent, dtype=np.int64),
+        np.ascontiguousarray(tree.is_leaf, dtype=np.bool_).view(np.uint8),
+        np.ascontiguousarray(smoothed(tree, "m_estimate", strength)),
+        alpha,
+        float(stop_prior),
+    )
+
+
+def stop_weights(tree, strength: float, stop_prior: float = STOP_PRIOR) -> np.ndarray:
+    """Posterior probability, per node, that the tree stops there once reached.
+
+    Context-tree weighting: with P_e(s) the node's marginal likelihood (the
+    probability of its training cases, each predicted by the m-estimate of the
+    ones before: a Dirichlet prior m * root distribution, m = ``strength``; the
+    gamma function takes fractional counts) and the leaves' P_w = P_e,
+    P_w(s) = a P_e(s) + (1 - a) prod_children P_w(child) and the stop weight is
+    a P_e(s) / P_w(s), a = ``stop_prior``. 1 at every leaf.
+    """
+    return _average(tree, strength, stop_prior)[1]
+
+
+def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
+    """Node distributions averaged over the prunings of the tree (see the module).
+
+    At a leaf: sum over the nodes s on its path of
+    ``prod_{u above s} (1 - stop_u) * stop_s * p_s``, with p the m-estimate at
+    ``strength`` and stop the :func:`stop_weights`; at an inner node, the same
+    sum with the node itself as the last term (weight = what is left).
+    """
+    return _average(tree, strength, stop_prior)[0]
+
+
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
     """Probability estimates for every node of a fitted Tree by the named method.
 
     ``strength`` is a float >= 0 or "auto" (chosen from the training counts by
-    leave-one-out log-loss); "none" and "laplace" ignore it.
+    leave-one-out log-loss; for "pruning_average", the m-estimate's); "none" and
+    "laplace" ignore it.
     """
     value = tree.value
     if method == "none":
@@ -165,4 +227,16 @@ def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
                 f"smoothing_strength must be >= 0 or 'auto', got {strength!r}."
             )
         return smoothed(tree, method, strength)
+    if method == "pruning_average":
+        if isinstance(strength, str):
+            if strength != "auto":
+                raise ValueError(f"Unknown smoothing strength {strength!r}.")
+            # the m-estimate's leave-one-out strength (the prior of every node)
+            strength = auto_strength(tree, "m_estimate")
+        strength = float(strength)
+        if not strength >= 0.0:
+            raise ValueError(
+                f"smoothing_strength must be >= 0 or 'auto', got {strength!r}."
+            )
+        return pruning_average(tree, strength)
     raise ValueError(f"Unknown smoothing method {method!r}.")

@@ -14,11 +14,12 @@ branch, so a row far from every threshold is routed exactly as by a hard tree an
 prediction stays a single path for most rows. The support is compact on purpose: a
 logistic ramp would send every row down every branch.
 
-``soft_thresholds="auto"`` and ``smoothing_strength="auto"`` are chosen together by
-internal stratified k-fold CV on the training set (log-loss of the held-out cases,
-trees grown with the estimator's own parameters), over :data:`WIDTH_GRID` and
-:data:`STRENGTH_GRID`. Above :data:`CV_MAX_ROWS` rows the CV runs on a stratified
-subsample of that many rows, so its cost does not grow with n. Above
+``soft_thresholds="auto"``, ``smoothing_strength="auto"`` and ``smoothing="auto"`` are
+chosen together by internal stratified k-fold CV on the training set (log-loss of the
+held-out cases, trees grown with the estimator's own parameters), over
+:data:`WIDTH_GRID`, :data:`STRENGTH_GRID` and the leaf estimators of
+``entree.tree._leaf_proba.AUTO_SMOOTHING``. Above :data:`CV_MAX_ROWS` rows the CV runs
+on a stratified subsample of that many rows, so its cost does not grow with n. Above
 :data:`SOFT_AUTO_MAX_ROWS` training rows "auto" keeps the thresholds hard (prediction
 cost; see there) and only the strength is chosen. Everything is seeded: the same
 data gives the same choice.
@@ -158,32 +159,40 @@ def choose_by_cv(
     weights,
     is_nominal,
     widths,
-    strengths,
+    candidates,
     k: int = CV_FOLDS,
     max_rows: int = CV_MAX_ROWS,
+    min_share: float = 0.0,
 ):
-    """(width, strength) with the smallest held-out log-loss by internal k-fold CV.
+    """(width, candidate) with the smallest held-out log-loss by internal k-fold CV.
 
     Parameters
     ----------
     grow : callable (X, y, weights) -> Tree
         Grows a tree with the estimator's parameters on encoded rows.
-    probabilities : callable (tree, strength) -> ndarray (node_count, n_classes)
-        Node probabilities of a tree at a smoothing strength.
+    probabilities : callable (tree, candidate) -> ndarray (node_count, n_classes)
+        Node probabilities of a tree by one candidate estimator (for instance a
+        (method, strength) pair).
     X, y, weights
         Encoded training rows, class indices and case weights.
-    widths, strengths : sequences of float
-        The candidates. Ties go to the earlier width, then the earlier strength.
+    widths : sequence of float
+        The candidate soft widths.
+    candidates : sequence
+        The candidate estimators, passed to ``probabilities``. Ties go to the
+        earlier width, then the earlier candidate.
+    min_share : float
+        Passed to ``Tree.predict_proba`` (the estimator's ``soft_min_share``).
 
     Returns
     -------
-    width, strength : float
-    losses : ndarray of shape (len(widths), len(strengths))
+    width : float
+    candidate : an item of ``candidates``
+    losses : ndarray of shape (len(widths), len(candidates))
         Summed weighted held-out log-loss.
     """
     widths = np.asarray(widths, dtype=np.float64)
-    strengths = np.asarray(strengths, dtype=np.float64)
-    losses = np.zeros((widths.shape[0], strengths.shape[0]))
+    candidates = list(candidates)
+    losses = np.zeros((widths.shape[0], len(candidates)))
     folds = fold_ids(X, y, weights, k, max_rows)
     for fold in range(k):
         held = np.flatnonzero(folds == fold)
@@ -192,7 +201,7 @@ def choose_by_cv(
             continue
         tree = grow(X[sub], y[sub], weights[sub])
         n_classes = tree.value.shape[1]
-        stacked = np.hstack([probabilities(tree, float(s)) for s in strengths])
+        stacked = np.hstack([probabilities(tree, c) for c in candidates])
         sd = node_sd(tree, X[sub], weights[sub], is_nominal) if widths.any() else None
         X_held, y_held, w_held = X[held], y[held], weights[held]
         for i, width in enumerate(widths):
@@ -201,8 +210,8 @@ def choose_by_cv(
                 if width > 0
                 else np.zeros(tree.node_count)
             )
-            mixed = tree.predict_proba(X_held, stacked, is_nominal)
-            for j in range(strengths.shape[0]):
+            mixed = tree.predict_proba(X_held, stacked, is_nominal, min_share=min_share)
+            for j in range(len(candidates)):
                 p = mixed[:, j * n_classes : (j + 1) * n_classes]
                 total = p.sum(axis=1)
                 py = p[np.arange(held.shape[0]), y_held] / total
@@ -210,4 +219,4 @@ def choose_by_cv(
     lowest = losses.min()
     best = np.flatnonzero(losses.ravel() <= lowest + 1e-9 * max(1.0, abs(lowest)))[0]
     i, j = np.unravel_index(best, losses.shape)
-    return float(widths[i]), float(strengths[j]), losses
+    return float(widths[i]), candidates[j], losses

@@ -337,15 +337,19 @@ class Tree:
 
         return self._derived("sklearn_value", (self.value,), fractions)
 
-    def decision_path(self, X: np.ndarray, is_nominal: np.ndarray):
+    def decision_path(
+        self, X: np.ndarray, is_nominal: np.ndarray, min_share: float = 0.0
+    ):
         """Indicator of the nodes each row of encoded X passes through.
 
         Returns a ``scipy.sparse`` CSR matrix of shape (n_samples, node_count)
         whose entry (i, v) is 1 when row i reaches node v with a positive share of
         its weight. A row with a missing value (or a category the node never saw)
         at a split follows every branch, and a value inside a soft band follows
-        both, so such a row marks several leaves. Level by level over the rows
-        still moving, so the cost is the number of (row, node) visits.
+        both (unless one side would get less than ``min_share`` of the row, as in
+        :meth:`predict_proba`), so such a row marks several leaves. Level by
+        level over the rows still moving, so the cost is the number of
+        (row, node) visits.
         """
         from scipy.sparse import csr_matrix
 
@@ -366,15 +370,16 @@ class Tree:
         split = False
         rows = np.arange(n_samples, dtype=np.int64)
         nodes = np.zeros(n_samples, dtype=np.int64)
+        weights = np.ones(n_samples)  # the share of each row at each visit
         while rows.shape[0]:
             visited.append((rows, nodes, split))
             moving = self.feature[nodes] != TREE_LEAF
-            rows, nodes = rows[moving], nodes[moving]
+            rows, nodes, weights = rows[moving], nodes[moving], weights[moving]
             feature = self.feature[nodes]
             x = X[rows, feature]
             known = ~np.isnan(x)
             nominal = is_nominal[feature]
-            next_rows, next_nodes = [], []
+            next_rows, next_nodes, next_weights = [], [], []
 
             numeric = np.flatnonzero(known & ~nominal)
             v = nodes[numeric]
@@ -387,17 +392,30 @@ class Tree:
             if band.any():  # the smoothstep's share (soft_left_share), vectorised
                 t = (xv[band] - low[band]) / (high[band] - low[band])
                 share = 1.0 - t * t * (3.0 - 2.0 * t)
+                w = weights[numeric[band]]
+                # a side below min_share of the row is dropped (the kernel's rule)
+                drop_left = w * share < min_share
+                drop_right = ~drop_left & (w * (1.0 - share) < min_share)
+                share = np.where(drop_left, 0.0, np.where(drop_right, 1.0, share))
                 both = band.copy()
                 both[band] = (share > 0.0) & (share < 1.0)
                 goes_left[band] = share >= 1.0
+                left_share = np.ones(xv.shape[0])
+                left_share[band] = share
                 one = ~both
+                w_both = weights[numeric[both]]
                 next_rows += [rows[numeric[both]], rows[numeric[both]]]
                 next_nodes += [left[both], right[both]]
+                next_weights += [
+                    w_both * left_share[both],
+                    w_both * (1.0 - left_share[both]),
+                ]
                 split = split or bool(both.any())
             else:
                 one = slice(None)
             next_rows.append(rows[numeric[one]])
             next_nodes.append(np.where(goes_left[one], left[one], right[one]))
+            next_weights.append(weights[numeric[one]])
 
             coded = np.flatnonzero(known & nominal)
             code = x[coded]
@@ -408,16 +426,23 @@ class Tree:
             found[found] = keys[at[found]] == query[found]
             next_rows.append(rows[coded[found]])
             next_nodes.append(nominal_child[at[found]])
+            next_weights.append(weights[coded[found]])
 
             spread = np.concatenate([np.flatnonzero(~known), coded[~found]])
             if spread.shape[0]:
                 count = ptr[nodes[spread] + 1] - ptr[nodes[spread]]
                 next_rows.append(np.repeat(rows[spread], count))
-                next_nodes.append(self._children_of_nodes(nodes[spread]))
+                spread_children = self._children_of_nodes(nodes[spread])
+                next_nodes.append(spread_children)
+                next_weights.append(
+                    np.repeat(weights[spread], count)
+                    * self.branch_weight[spread_children]
+                )
                 split = True
 
             rows = np.concatenate(next_rows)
             nodes = np.concatenate(next_nodes)
+            weights = np.concatenate(next_weights)
 
         # CSR without a global sort: each row's visits in level order
         n_visits = np.bincount(
@@ -481,7 +506,7 @@ class Tree:
         self._nav_cache = (is_nominal, soft_width, self.threshold, nav)
         return nav
 
-    def _traverse(self, X, node_proba, is_nominal, normalize=False):
+    def _traverse(self, X, node_proba, is_nominal, normalize=False, min_share=0.0):
         nav = self._navigation(is_nominal)
         X = np.ascontiguousarray(X, dtype=np.float64)
         return _traverse_kernel(
@@ -489,6 +514,7 @@ class Tree:
             nav,
             nav.view(np.float64),
             nav.shape[1] == 5,
+            float(min_share),
             normalize,
             np.ascontiguousarray(self.children_ptr, dtype=np.int64),
             np.ascontiguousarray(self.children, dtype=np.int64),
@@ -504,15 +530,21 @@ class Tree:
         node_proba: np.ndarray,
         is_nominal: np.ndarray,
         normalize: bool = False,
+        min_share: float = 0.0,
     ) -> np.ndarray:
         """Mix the ``node_proba`` of the leaves each row of encoded X reaches.
 
         Each leaf's row of ``node_proba`` is weighted by the share of the row that
         reaches it; with ``normalize`` every output row is divided by its sum.
+        Inside a soft band, a side that would receive less than ``min_share`` of
+        the row's weight is not followed (the other side takes that weight), so a
+        row reaches at most ``1 / min_share`` leaves through soft bands.
         """
-        return self._traverse(X, node_proba, is_nominal, normalize)[0]
+        return self._traverse(X, node_proba, is_nominal, normalize, min_share)[0]
 
-    def apply(self, X: np.ndarray, is_nominal: np.ndarray) -> np.ndarray:
+    def apply(
+        self, X: np.ndarray, is_nominal: np.ndarray, min_share: float = 0.0
+    ) -> np.ndarray:
         """Id of the leaf holding the largest share of each row's weight.
 
         A row with no missing value on its path (and no value inside a soft
@@ -520,7 +552,7 @@ class Tree:
         reported at its heaviest leaf (the first one on ties).
         """
         empty = np.zeros((self.node_count, 0))
-        return self._traverse(X, empty, is_nominal)[1]
+        return self._traverse(X, empty, is_nominal, min_share=min_share)[1]
 
 
 def soft_left_share(x: float, threshold: float, soft_width: float) -> float:

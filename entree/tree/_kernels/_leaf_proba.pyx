@@ -1,6 +1,6 @@
 # Leaf probabilities: hierarchical shrinkage and its closed-form leave-one-out loss.
 
-from libc.math cimport log
+from libc.math cimport exp, lgamma, log, log1p
 
 from entree.tree._kernels._common cimport float64_t, int64_t, uint8_t
 
@@ -102,3 +102,81 @@ def loo_log_loss(
                         loss -= value[v, c] * log(1e-300 if 1e-300 > qc else qc)
             out[g] = loss / weight
     return out_array
+
+
+def average_over_prunings(
+    const float64_t[:, ::1] value,
+    const int64_t[::1] parent,
+    const uint8_t[::1] is_leaf,
+    const float64_t[:, ::1] proba,
+    const float64_t[::1] alpha,
+    float64_t stop_prior,
+):
+    """Context-tree weighting over a tree whose parents precede their children.
+
+    Returns (mixed, stop): ``stop[v]`` = a P_e(v) / P_w(v), the posterior
+    probability of stopping at v once reached (1 at leaves), with P_e the
+    Dirichlet(alpha) marginal likelihood of v's counts and
+    P_w(v) = a P_e(v) + (1 - a) prod_children P_w; ``mixed[v]`` is the sum over
+    the nodes s from the root to v of prod_{u above s} (1 - stop_u) stop_s
+    proba[s], the last term (v itself) taking whatever weight is left.
+    ``is_leaf`` is a bool array viewed as uint8.
+    """
+    cdef Py_ssize_t n_nodes = value.shape[0]
+    cdef Py_ssize_t n_classes = value.shape[1]
+    cdef Py_ssize_t v, k
+    cdef int64_t p
+    cdef float64_t alpha_total = 0.0
+    cdef float64_t total, log_e, log_stop, log_split, big, small, log_gamma_total
+    cdef float64_t log_a = log(stop_prior)
+    cdef float64_t log_b = log1p(-stop_prior)
+    mixed_array = np.empty((n_nodes, n_classes))
+    stop_array = np.ones(n_nodes)
+    cdef float64_t[:, ::1] mixed = mixed_array
+    cdef float64_t[::1] stop = stop_array
+    cdef float64_t[::1] log_w = np.empty(n_nodes)
+    cdef float64_t[::1] children_sum = np.zeros(n_nodes)
+    cdef float64_t[::1] left = np.empty(n_nodes)
+    cdef float64_t[::1] log_gamma_alpha = np.empty(n_classes)
+    with nogil:
+        for k in range(n_classes):
+            alpha_total += alpha[k]
+            log_gamma_alpha[k] = lgamma(alpha[k])
+        log_gamma_total = lgamma(alpha_total)
+        # bottom-up: children have larger ids than their parent
+        for v in range(n_nodes - 1, -1, -1):
+            total = 0.0
+            log_e = 0.0
+            for k in range(n_classes):
+                if value[v, k] > 0.0:  # an absent class contributes log 1
+                    total += value[v, k]
+                    log_e += lgamma(value[v, k] + alpha[k]) - log_gamma_alpha[k]
+            log_e += log_gamma_total - lgamma(total + alpha_total)
+            if is_leaf[v]:
+                log_w[v] = log_e
+            else:
+                log_stop = log_a + log_e
+                log_split = log_b + children_sum[v]
+                big = log_stop if log_stop > log_split else log_split
+                small = log_split if log_stop > log_split else log_stop
+                log_w[v] = big + log1p(exp(small - big))
+                stop[v] = exp(log_stop - log_w[v])
+            p = parent[v]
+            if p >= 0:
+                children_sum[p] += log_w[v]
+        # top-down: the ancestors' terms, then the node's own
+        for v in range(n_nodes):
+            p = parent[v]
+            if p < 0:
+                left[v] = 1.0
+                for k in range(n_classes):
+                    mixed[v, k] = 0.0
+            else:
+                left[v] = left[p] * (1.0 - stop[p])
+                for k in range(n_classes):
+                    # mixed[p] still holds p's ancestors' terms here
+                    mixed[v, k] = mixed[p, k] + left[p] * stop[p] * proba[p, k]
+        for v in range(n_nodes - 1, -1, -1):
+            for k in range(n_classes):
+                mixed[v, k] += left[v] * proba[v, k]
+    return mixed_array, stop_array

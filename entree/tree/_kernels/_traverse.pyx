@@ -27,10 +27,12 @@ cdef inline float64_t _smooth_left(float64_t x, float64_t low,
 
 cdef int64_t _route_row(
     const float64_t *x_row,
+    int64_t start,
     const int64_t *nav,
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     bint soft,
+    float64_t min_weight,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -45,7 +47,10 @@ cdef int64_t _route_row(
     """Mix node_proba rows into out_row over the leaves a row reaches.
 
     ``nav`` / ``nav_float`` are the C-ordered navigation table (``n_nav`` columns)
-    read as integers / floats. Returns the row's heaviest leaf.
+    read as integers / floats. The row starts at node ``start`` with its whole
+    weight (the root, or where it left the lockstep). Inside a soft band, a side that would carry less
+    than ``min_weight`` of the row is not followed and the other side takes the
+    row's whole weight there. Returns the row's heaviest leaf.
     """
     cdef Py_ssize_t sp, k
     cdef int64_t node, f, child, right, code, j, c, first
@@ -53,7 +58,7 @@ cdef int64_t _route_row(
     cdef const int64_t *at
     cdef float64_t w, x, low, share
     cdef float64_t best_weight = -1.0
-    stack_node[0] = 0
+    stack_node[0] = start
     stack_weight[0] = 1.0
     sp = 1
     while sp > 0:
@@ -72,13 +77,19 @@ cdef int64_t _route_row(
                 if right >= 0:
                     low = nav_float[node * n_nav + 1]
                     if soft and x > low and x <= nav_float[node * n_nav + 4]:
-                        # inside the soft band: share between both sides
+                        # inside the soft band: share between both sides, unless
+                        # one side would carry a negligible part of the row
                         share = _smooth_left(x, low, nav_float[node * n_nav + 4])
-                        stack_node[sp] = right
-                        stack_weight[sp] = w * (1.0 - share)
-                        sp += 1
-                        w = w * share
-                        child = at[2]
+                        if w * share < min_weight:
+                            child = right
+                        elif w * (1.0 - share) < min_weight:
+                            child = at[2]
+                        else:
+                            stack_node[sp] = right
+                            stack_weight[sp] = w * (1.0 - share)
+                            sp += 1
+                            w = w * share
+                            child = at[2]
                     elif x <= low:
                         child = at[2]
                     else:
@@ -129,6 +140,7 @@ cdef void _route_block(
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     bint soft,
+    float64_t min_weight,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -145,8 +157,10 @@ cdef void _route_block(
 
     Rows descend together one level per pass, so the cache misses of different rows
     overlap. A row that meets a missing value, a soft band or an unseen category
-    leaves the lockstep and is routed from the root by ``_route_row``. A row that
-    reaches a leaf on one path gets exactly what ``_route_row`` gives it (weight 1).
+    leaves the lockstep and is routed on from that node by ``_route_row``; one inside a
+    band where a side would carry less than ``min_weight`` stays (as there).
+    A row that reaches a leaf on one path gets exactly what ``_route_row`` gives it
+    (weight 1).
     """
     cdef int64_t node[BLOCK]
     cdef Py_ssize_t active[BLOCK]
@@ -155,7 +169,7 @@ cdef void _route_block(
     cdef Py_ssize_t a, n_left, r, k
     cdef int64_t f, child, right, code, j
     cdef const int64_t *at
-    cdef float64_t x, low, w
+    cdef float64_t x, low, w, share
     for r in range(n_active):
         node[r] = 0
         active[r] = r
@@ -175,7 +189,12 @@ cdef void _route_block(
                 if right >= 0:
                     low = nav_float[node[r] * n_nav + 1]
                     if soft and x > low and x <= nav_float[node[r] * n_nav + 4]:
-                        child = -1  # inside a soft band
+                        # inside a soft band: one side only if the other is negligible
+                        share = _smooth_left(x, low, nav_float[node[r] * n_nav + 4])
+                        if share < min_weight:
+                            child = at[3]
+                        elif 1.0 - share < min_weight:
+                            child = at[2]
                     else:
                         child = at[2 + (x > low)]  # left or right, without a branch
                 else:
@@ -201,7 +220,8 @@ cdef void _route_block(
                 _normalize(out + (start + r) * n_out, n_out)
         else:
             heaviest[start + r] = _route_row(
-                X + (start + r) * n_features, nav, nav_float, n_nav, soft, normalize,
+                X + (start + r) * n_features, node[r], nav, nav_float, n_nav, soft, min_weight,
+                normalize,
                 children_ptr, children, branch_category, branch_weight, node_proba,
                 n_out, out + (start + r) * n_out, stack_node, stack_weight)
 
@@ -211,6 +231,7 @@ def traverse(
     const int64_t[:, ::1] nav,
     const float64_t[:, ::1] nav_float,
     bint soft,
+    float64_t min_weight,
     bint normalize,
     const int64_t[::1] children_ptr,
     const int64_t[::1] children,
@@ -223,7 +244,9 @@ def traverse(
 
     A NaN at a node (missing, or a category unseen in training) sends the row down
     every branch with the branch's share of training weight; a numeric value inside
-    a node's soft band goes down both branches with the smoothstep's shares.
+    a node's soft band goes down both branches with the smoothstep's shares, except
+    that a side whose share of the row would fall below ``min_weight`` is dropped
+    (the other side takes the weight: every row's weights still sum to 1).
     ``soft`` says whether ``nav`` has the band's upper edge (column 4);
     ``normalize`` divides each output row by its sum. Rows are split among
     ``n_threads`` threads (each row on its own: the same result for any count).
@@ -268,7 +291,8 @@ def traverse(
             for b in range(n_blocks):
                 _route_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
-                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    nav_data, nav_float_data, n_nav, soft, min_weight, normalize,
+                    children_ptr_data,
                     children_data, branch_category_data, branch_weight_data,
                     node_proba_data, n_out, out_data, heaviest_data, stack_node,
                     stack_weight)
@@ -279,7 +303,8 @@ def traverse(
                 t = threadid() * (n_nodes + 1)
                 _route_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
-                    nav_data, nav_float_data, n_nav, soft, normalize, children_ptr_data,
+                    nav_data, nav_float_data, n_nav, soft, min_weight, normalize,
+                    children_ptr_data,
                     children_data, branch_category_data, branch_weight_data,
                     node_proba_data, n_out, out_data, heaviest_data, stack_node + t,
                     stack_weight + t)
