@@ -335,6 +335,22 @@ class _DaskTreeMixin:
         check_is_fitted(self, "_local")
         return copy.deepcopy(self._local)
 
+    def get_depth(self) -> int:
+        """Depth of the tree (the root alone has depth 0)."""
+        check_is_fitted(self, "_local")
+        return self._local.get_depth()
+
+    def get_n_leaves(self) -> int:
+        """Number of leaves."""
+        check_is_fitted(self, "_local")
+        return self._local.get_n_leaves()
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Total weighted information gain per feature, normalised to sum to 1."""
+        check_is_fitted(self, "_local")
+        return self._local.feature_importances_
+
     def predict_proba(self, X):
         """Class probabilities: a lazy dask Array for dask input, else numpy."""
         check_is_fitted(self, "_local")

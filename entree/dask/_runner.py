@@ -14,6 +14,9 @@ import pickle
 import dask
 import numpy as np
 
+# Seconds a client without workers is given to get one before fit gives up.
+WAIT_FOR_WORKERS = 10.0
+
 
 class LostDataError(RuntimeError):
     """Partition data vanished with a worker and cannot be recomputed."""
@@ -40,15 +43,17 @@ def fixed_tree_sum(items, add=_add):
 
 
 def current_client():
-    """The current distributed client, or None (distributed not installed or none)."""
-    try:
-        from distributed import default_client
-    except ImportError:
-        return None
-    try:
-        return default_client()
-    except ValueError:
-        return None
+    """The distributed client dask would use now, or None.
+
+    That is the default client unless dask's scheduler is set to something else
+    (``dask.config.set(scheduler="synchronous")`` wins over a running client).
+    """
+    from dask.base import get_scheduler
+
+    owner = getattr(get_scheduler(), "__self__", None)
+    if owner is not None and type(owner).__name__ == "Client":
+        return owner
+    return None
 
 
 def make_runner(client):
@@ -97,7 +102,7 @@ class DistributedRunner:
         if self.n_workers == 0:
             # a client may wait for workers that are starting; give them a moment
             try:
-                client.wait_for_workers(1, timeout=10)
+                client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
             except Exception as exc:  # TimeoutError in various spellings
                 raise ValueError(
                     f"the dask client {client!r} has no workers; start some (or "
