@@ -223,7 +223,9 @@ def test_y_not_aligned_with_partitions():
     with pytest.raises(ValueError, match="y's partitions .* are not X's"):
         DaskC45Classifier(**FIXED).fit(Xd.repartition(npartitions=1), shifted)
     Xd1 = dd.from_pandas(frame.drop(columns="y"), npartitions=1).clear_divisions()
-    short = shifted.clear_divisions()
+    with pytest.raises(ValueError, match="y's index does not match X's"):
+        DaskC45Classifier(**FIXED).fit(Xd1, shifted.clear_divisions())
+    short = da.from_array(frame["y"].to_numpy()[:-5], chunks=-1)
     with pytest.raises(ValueError, match="partition 0: y has 295 rows but X has 300"):
         DaskC45Classifier(**FIXED).fit(Xd1, short)
     Xa = da.from_array(frame.drop(columns="y").to_numpy(), chunks=(100, -1))
@@ -235,6 +237,19 @@ def test_y_not_aligned_with_partitions():
     wd = dd.from_pandas(frame["y"].astype(float), npartitions=2)
     with pytest.raises(ValueError, match="sample_weight has 2 partitions"):
         DaskC45Classifier(**FIXED).fit(Xd, Xd["f0"] > 0, sample_weight=wd)
+
+
+def test_parquet_columns_read_apart_are_realigned(tmp_path):
+    """dask reads few parquet columns in fewer partitions: X and y are read together."""
+    frame = numeric_frame(n=4000, seed=15)
+    for i in range(4):
+        frame.iloc[i * 1000 : (i + 1) * 1000].to_parquet(tmp_path / f"p{i}.parquet")
+    data = dd.read_parquet(tmp_path)
+    Xd, yd, _ = _split(data)
+    assert len(yd.to_delayed()) < len(Xd.to_delayed())  # what dask does on its own
+    X, y, _ = _split(frame)
+    reference = C45Classifier(**FIXED).fit(X.reset_index(drop=True), y)
+    assert_same_tree(DaskC45Classifier(**FIXED).fit(Xd, yd), reference, Xd, X)
 
 
 def test_in_memory_x_is_refused():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
@@ -122,7 +123,45 @@ def split_partitions(X, y, sample_weight) -> Partitions:
         if sample_weight is None
         else _pieces_of(sample_weight, "sample_weight", len(pieces), X)
     )
+    if isinstance(X, dd.DataFrame) and all(
+        isinstance(v, (dd.Series, dd.DataFrame))
+        for v in (y, sample_weight)
+        if v is not None
+    ):
+        pieces, y_pieces, w_pieces = _read_together(X, y, sample_weight)
     return Partitions(pieces, y_pieces, w_pieces, meta, n_features, feature_names)
+
+
+def _series(vector):
+    return vector[vector.columns[0]] if isinstance(vector, dd.DataFrame) else vector
+
+
+def _read_together(X, y, sample_weight):
+    """X, y and weights as one frame's partitions, split again per partition.
+
+    Read apart, dask may partition each differently (a parquet read of few columns
+    merges files), so the columns are read as one frame and split per partition.
+    """
+    names = [f"__entree_y{'_' * len(X.columns)}", f"__entree_w{'_' * len(X.columns)}"]
+    extra = {names[0]: _series(y)}
+    if sample_weight is not None:
+        extra[names[1]] = _series(sample_weight)
+    parts = X.assign(**extra).to_delayed()
+    n = len(X.columns)
+    take = dask.delayed(_take_columns, pure=True)
+    X_pieces = [take(part, 0, n) for part in parts]
+    y_pieces = [take(part, n, None) for part in parts]
+    w_pieces = (
+        None if sample_weight is None else [take(part, n + 1, None) for part in parts]
+    )
+    return X_pieces, y_pieces, w_pieces
+
+
+def _take_columns(frame, start, stop):
+    """Columns [start, stop) of a partition; a single column (stop None) as a Series."""
+    if stop is None:
+        return frame.iloc[:, start]
+    return frame.iloc[:, start:stop]
 
 
 def as_frame_or_array(part, meta):

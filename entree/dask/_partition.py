@@ -37,7 +37,10 @@ def survey(X_part, y_part, w_part, index, meta, category_columns, detect_columns
         or y.dtype.kind == "f"
         and (np.isnan(y).any())
     ):
-        raise ValueError(f"partition {index}: Input y contains NaN or None.")
+        raise ValueError(
+            f"partition {index}: Input y contains NaN or None (or y's index does "
+            "not match X's: y must be aligned with X's partitions)."
+        )
     values = {}
     for j, name in category_columns:
         column = X_part.iloc[:, j] if isinstance(X_part, pd.DataFrame) else X_part[:, j]
