@@ -26,12 +26,18 @@ from _dask_data import (  # noqa: E402
 )
 
 from entree import C45Classifier, ID3Classifier, export_text  # noqa: E402
-from entree.dask import DaskC45Classifier, DaskID3Classifier  # noqa: E402
+from entree.dask import (  # noqa: E402
+    DaskC45Classifier,
+    DaskID3Classifier,
+    _levelwise,  # noqa: E402
+)
 from entree.dask._runner import fixed_tree_sum  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def synchronous():
+def synchronous(monkeypatch):
+    """The synchronous scheduler; every node grown level-wise unless a test says."""
+    monkeypatch.setattr(_levelwise, "LOCAL_ROWS", 0)
     with dask.config.set(scheduler="synchronous"):
         yield
 
@@ -103,6 +109,39 @@ def test_nominal_missing_and_weights_equal_in_memory_fit(weights, classes):
         assert_same_tree(fitted, reference, Xd, X)
 
 
+@pytest.mark.parametrize("weights", ["none", "fractional"])
+def test_small_nodes_finished_locally_give_the_same_tree(monkeypatch, weights):
+    """Nodes below LOCAL_ROWS instances are grown by the local driver in one task."""
+    monkeypatch.setattr(_levelwise, "LOCAL_ROWS", 400)
+    frame = mixed_frame(seed=16)
+    if weights == "fractional":
+        frame["w"] = frame["w"] * 0.37
+    X, y, w = _split(frame, weights=weights != "none")
+    for local_class, dask_class in (
+        (C45Classifier, DaskC45Classifier),
+        (ID3Classifier, DaskID3Classifier),
+    ):
+        reference = local_class(**FIXED).fit(X, y, sample_weight=w)
+        Xd, yd, wd = _split(dd.from_pandas(frame, npartitions=3), weights=w is not None)
+        fitted = dask_class(**FIXED).fit(Xd, yd, sample_weight=wd)
+        finished = sum(r["finished_locally"] for r in fitted.level_report_)
+        assert finished > 3
+        assert sum(r["splits"] for r in fitted.level_report_) > 3
+        assert_same_tree(fitted, reference, Xd, X)
+
+
+def test_small_data_is_grown_in_one_local_task():
+    frame = numeric_frame(n=1000, seed=17)
+    X, y, _ = _split(frame)
+    reference = C45Classifier(**FIXED).fit(X, y)
+    Xd, yd, _ = _split(dd.from_pandas(frame, npartitions=3))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_levelwise, "LOCAL_ROWS", 50_000)
+        fitted = DaskC45Classifier(**FIXED).fit(Xd, yd)
+    assert [r["finished_locally"] for r in fitted.level_report_] == [1]
+    assert_same_tree(fitted, reference, Xd, X)
+
+
 def test_class_weight_equals_in_memory_fit():
     frame = mixed_frame(seed=5)
     X, y, _ = _split(frame)
@@ -127,6 +166,19 @@ def test_auto_probability_settings_are_the_in_memory_choice():
     np.testing.assert_allclose(
         fitted.tree_.soft_width, reference.tree_.soft_width, rtol=1e-9, atol=1e-12
     )
+
+
+def test_up_to_50000_rows_the_sketch_is_every_row():
+    """Past max_bins distinct values, on small data the edges are the in-memory ones."""
+    rng = np.random.default_rng(18)
+    X = rng.normal(size=(3000, 4))
+    y = (X[:, 0] + X[:, 1] ** 2 + rng.normal(scale=0.3, size=3000) > 1).astype(int)
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(y=y)
+    params = dict(FIXED, max_bins=16)
+    reference = C45Classifier(**params).fit(*_split(frame)[:2])
+    Xd, yd, _ = _split(dd.from_pandas(frame, npartitions=4))
+    fitted = DaskC45Classifier(**params).fit(Xd, yd)
+    assert_same_tree(fitted, reference, Xd, _split(frame)[0])
 
 
 def test_sketched_edges_are_deterministic_and_accurate():

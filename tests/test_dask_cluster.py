@@ -24,8 +24,14 @@ from _dask_data import (  # noqa: E402
 )
 
 from entree import C45Classifier  # noqa: E402
-from entree.dask import DaskC45Classifier, _runner  # noqa: E402
+from entree.dask import DaskC45Classifier, _levelwise, _runner  # noqa: E402
 from entree.dask._runner import LostDataError  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def level_wise_only(monkeypatch):
+    """Every node grown level-wise (the data here is small)."""
+    monkeypatch.setattr(_levelwise, "LOCAL_ROWS", 0)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +119,7 @@ def test_worker_killed_mid_fit_gives_the_same_tree(client):
     model.victim = sorted(client.scheduler_info()["workers"])[0]
     model.fit(Xd, yd, wd)
     assert model.killed and model.get_depth() >= 3
+    assert len(model.level_report_) >= 4
     assert model.victim not in client.scheduler_info()["workers"]
     assert_same_tree(model, reference, Xd, X)
 

@@ -22,7 +22,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from entree.dask import _partition
+from entree.dask import _levelwise, _partition
 from entree.dask._inputs import split_partitions
 from entree.dask._levelwise import (
     HIST_BUDGET,
@@ -263,6 +263,7 @@ class _DaskTreeMixin:
                 whole_data=not stats["missing"] and stats["whole"],
                 scale=scale,
                 hist_budget=HIST_BUDGET,
+                local_rows=_levelwise.LOCAL_ROWS,
                 report=level_report,
             )
         finally:

@@ -29,6 +29,11 @@ from entree.tree._kernels._split import py_choose_split, py_whole_count_tables
 # Bytes of the per-partition histograms of one batch of nodes (and of the parents'
 # histograms kept for subtraction).
 HIST_BUDGET = 64 << 20
+# Nodes of at most this many instances are gathered to one task and grown there by
+# the local depth-first driver (one level-wise round per level costs more than
+# moving their rows); one task takes nodes of at most LOCAL_TASK_ROWS in total.
+LOCAL_ROWS = 50_000
+LOCAL_TASK_ROWS = 200_000
 WEIGHT_EPS = 1e-9
 
 
@@ -199,6 +204,7 @@ def grow_levelwise(
     whole_data: bool,
     scale: float,
     hist_budget: int = HIST_BUDGET,
+    local_rows: int = LOCAL_ROWS,
     report=None,
 ):
     """Grow the tree over the binned partitions; the node arrays of ``grow_tree``.
@@ -226,6 +232,21 @@ def grow_levelwise(
         expandable = [
             v for v in level if chooser.expandable(nodes.value[v], nodes.depth[v])
         ]
+        small = [v for v in expandable if nodes.n_rows[v] <= local_rows]
+        expandable = [v for v in expandable if nodes.n_rows[v] > local_rows]
+        subtrees, moved = _grow_small_nodes(
+            runner,
+            binned,
+            instances,
+            base,
+            len(level),
+            small,
+            nodes,
+            chooser,
+            whole_data,
+        )
+        to_workers += moved[0]
+        from_workers += moved[1]
         # which nodes to count: an expandable heaviest child comes from its parent
         derived = {}
         direct = set()
@@ -309,6 +330,8 @@ def grow_levelwise(
                 kept[v] = fixed[v]
                 kept_bytes += hist_bytes
         del fixed
+        for v, grown in zip(small, subtrees):
+            _splice(nodes, v, grown)
         n_splits = len(plan_nodes)
         if children:
             plan = _route_plan(base, len(level), plan_nodes)
@@ -344,6 +367,7 @@ def grow_levelwise(
                     "histograms": len(direct),
                     "subtracted": len(derived),
                     "splits": n_splits,
+                    "finished_locally": len(small),
                     "bytes_to_workers": int(to_workers),
                     "bytes_from_workers": int(from_workers),
                     "seconds": time.perf_counter() - started,
@@ -353,6 +377,99 @@ def grow_levelwise(
         depth += 1
     runner.release(instances)
     return nodes.arrays()
+
+
+def _grow_small_nodes(
+    runner, binned, instances, base, n_level, small, nodes, chooser, whole_data
+):
+    """The subtrees of the small nodes, grown by the local driver in a few tasks.
+
+    Returns (grown arrays per node, (bytes sent, bytes received)).
+    """
+    if not small:
+        return [], (0, 0)
+    options = chooser.options
+    groups, group, group_rows = [], [], 0
+    for v in small:
+        if group and group_rows + nodes.n_rows[v] > LOCAL_TASK_ROWS:
+            groups.append(group)
+            group, group_rows = [], 0
+        group.append(v)
+        group_rows += nodes.n_rows[v]
+    groups.append(group)
+    subtrees = []
+    sent = received = 0
+    for group in groups:
+        slot_of_node = np.full(n_level, -1, dtype=np.int64)
+        slot_of_node[np.asarray(group) - base] = np.arange(len(group))
+        max_depths = [
+            -1 if options.max_depth < 0 else options.max_depth - nodes.depth[v]
+            for v in group
+        ]
+        pieces = runner.map(
+            _partition.gather_instances, binned, instances, args=(base, slot_of_node)
+        )
+        grown = runner.call(
+            _partition.grow_subtrees,
+            len(group),
+            chooser.n_bins,
+            chooser.is_nominal,
+            options,
+            max_depths,
+            whole_data,
+            *pieces,
+        )
+        runner.release(pieces)
+        sent += nbytes(slot_of_node) * len(binned)
+        received += sum(nbytes(g) for g in grown)
+        subtrees.extend(grown)
+    return subtrees, (sent, received)
+
+
+def _splice(nodes: _Nodes, v: int, grown) -> None:
+    """Put a subtree grown by the local driver (root = its node 0) under node v.
+
+    Its nodes 1.. are appended in their order (children stay consecutive and after
+    their parent); node v keeps its own counts and takes the root's split.
+    """
+    (
+        feature,
+        cut_lo,
+        cut_hi,
+        first_child,
+        n_children,
+        branch_code,
+        branch_weight,
+        value,
+        n_rows,
+        depth,
+        gain,
+        split_info,
+    ) = grown
+    offset = len(nodes.feature) - 1  # local node l >= 1 becomes offset + l
+    nodes.feature[v] = int(feature[0])
+    nodes.cut_lo[v] = int(cut_lo[0])
+    nodes.cut_hi[v] = int(cut_hi[0])
+    nodes.n_children[v] = int(n_children[0])
+    nodes.first_child[v] = offset + int(first_child[0]) if n_children[0] else -1
+    nodes.gain[v] = float(gain[0])
+    nodes.split_info[v] = float(split_info[0])
+    for l in range(1, len(feature)):
+        child = nodes.add(
+            value[l],
+            nodes.depth[v] + int(depth[l]),
+            int(branch_code[l]),
+            float(branch_weight[l]),
+            -1,
+        )
+        nodes.feature[child] = int(feature[l])
+        nodes.cut_lo[child] = int(cut_lo[l])
+        nodes.cut_hi[child] = int(cut_hi[l])
+        nodes.n_children[child] = int(n_children[l])
+        nodes.first_child[child] = offset + int(first_child[l]) if n_children[l] else -1
+        nodes.gain[child] = float(gain[l])
+        nodes.split_info[child] = float(split_info[l])
+        nodes.n_rows[child] = int(n_rows[l])
 
 
 def _route_plan(node_base, n_level, plan_nodes) -> RoutePlan:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from entree.dask._inputs import as_frame_or_array, as_vector
 from entree.tree._binning import _bin_rows
+from entree.tree._builder import grow_tree
 from entree.tree._columns import _holds_text_or_bool, _missing_mask, encode_transform
 from entree.tree._kernels import _levelwise
 from entree.tree._kernels._soft import row_hashes as _row_hashes
@@ -352,3 +353,65 @@ def histograms(
         scale,
     )
     return hist
+
+
+# -- small nodes: gathered to one task and grown by the local depth-first driver ------
+
+
+def gather_instances(part: BinnedPartition, inst: Instances, node_base, slot_of_node):
+    """The instances of the selected nodes: (slot, codes, y, weights) per instance."""
+    slot = slot_of_node[inst.nodes - node_base]
+    keep = slot >= 0
+    rows = inst.rows[keep]
+    return slot[keep], part.codes[rows], part.y[rows], inst.weights[keep]
+
+
+def grow_subtrees(
+    n_slots, n_bins, is_nominal, options, max_depths, whole_data, *pieces
+):
+    """Grow each gathered node's subtree with the local driver (grow_tree).
+
+    The instances of a node come in partition order. When the training set is not
+    "whole" (fractional weights or missing values somewhere), a row of weight 0 with
+    every value missing is added, so that the local driver never takes its path for
+    whole counts where the whole fit does not; that row adds nothing to any count,
+    only one instance to every node, taken off again.
+    """
+    slots = np.concatenate([p[0] for p in pieces])
+    codes = np.concatenate([p[1] for p in pieces])
+    y = np.concatenate([p[2] for p in pieces])
+    weights = np.concatenate([p[3] for p in pieces])
+    order = np.argsort(slots, kind="stable")
+    bounds = np.searchsorted(slots[order], np.arange(n_slots + 1))
+    n_bins = np.asarray(n_bins, dtype=np.int64)
+    results = []
+    for s in range(n_slots):
+        take = order[bounds[s] : bounds[s + 1]]
+        node_codes, node_y, node_w = codes[take], y[take], weights[take]
+        if not whole_data:
+            node_codes = np.vstack(
+                [node_codes, n_bins.astype(codes.dtype).reshape(1, -1)]
+            )
+            node_y = np.append(node_y, 0)
+            node_w = np.append(node_w, 0.0)
+        grown = list(
+            grow_tree(
+                node_codes,
+                node_y,
+                node_w,
+                n_bins,
+                is_nominal,
+                options.n_classes,
+                options.criterion,
+                options.min_cases,
+                options.min_samples_split,
+                int(max_depths[s]),
+                options.min_gain,
+                options.mdl,
+                n_threads=1,
+            )
+        )
+        if not whole_data:
+            grown[8] = grown[8] - 1  # the added row's instance at every node
+        results.append(tuple(grown))
+    return results

@@ -88,6 +88,10 @@ class LocalRunner:
     def gather(self, items):
         return list(items)
 
+    def call(self, func, *args):
+        """func(*args) in one task; its result here."""
+        return func(*args)
+
     def release(self, items):
         pass
 
@@ -132,6 +136,10 @@ class DistributedRunner:
 
     def gather(self, items):
         return [self._result(item) for item in items]
+
+    def call(self, func, *args):
+        """func(*args) in one task on a worker; its result here."""
+        return self._result(self.client.submit(func, *args, pure=False))
 
     def release(self, items):
         for item in items:
