@@ -54,6 +54,8 @@ class RoutePlan:
 
     node_base: int
     feature: np.ndarray
+    lo: np.ndarray  # numeric splits: last bin of the left branch; nominal: -1
+    n_bins: np.ndarray
     first_child: np.ndarray
     n_branch: np.ndarray
     bin_start: np.ndarray
@@ -325,7 +327,10 @@ def grow_levelwise(
                     v,
                 )
                 children.append(child)
-            plan_nodes.append((v, feature, first, branch_of_bin, frac))
+            nominal = bool(chooser.is_nominal[feature])
+            plan_nodes.append(
+                (v, feature, -1 if nominal else int(lo), first, branch_of_bin, frac)
+            )
             if kept_bytes + hist_bytes <= hist_budget:
                 kept[v] = fixed[v]
                 kept_bytes += hist_bytes
@@ -334,7 +339,7 @@ def grow_levelwise(
             _splice(nodes, v, grown)
         n_splits = len(plan_nodes)
         if children:
-            plan = _route_plan(base, len(level), plan_nodes)
+            plan = _route_plan(base, len(level), plan_nodes, chooser.n_bins)
             routed = runner.map(_partition.route, binned, instances, args=(plan,))
             runner.release(instances)
             instances = routed
@@ -348,7 +353,7 @@ def grow_levelwise(
             from_workers += counts.nbytes
             for i, child in enumerate(children):
                 nodes.n_rows[child] = int(counts[i])
-            for v, _, first, _, frac in plan_nodes:
+            for v, _, _, first, _, frac in plan_nodes:
                 # the local driver's "largest": most instances, the first on ties
                 largest = 0
                 for c in range(1, len(frac)):
@@ -472,28 +477,34 @@ def _splice(nodes: _Nodes, v: int, grown) -> None:
         nodes.n_rows[child] = int(n_rows[l])
 
 
-def _route_plan(node_base, n_level, plan_nodes) -> RoutePlan:
+def _route_plan(node_base, n_level, plan_nodes, n_bins) -> RoutePlan:
+    """The level's splits in flat arrays; a numeric split is sent as its cut only."""
     feature = np.full(n_level, -1, dtype=np.int64)
+    lo = np.full(n_level, -1, dtype=np.int64)
     first_child = np.zeros(n_level, dtype=np.int64)
     n_branch = np.zeros(n_level, dtype=np.int64)
     bin_start = np.zeros(n_level, dtype=np.int64)
     frac_start = np.zeros(n_level, dtype=np.int64)
     bins, fracs = [], []
     at_bin = at_frac = 0
-    for v, f, first, branch_of_bin, frac in plan_nodes:
+    for v, f, cut, first, branch_of_bin, frac in plan_nodes:
         i = v - node_base
         feature[i] = f
+        lo[i] = cut
         first_child[i] = first
         n_branch[i] = len(frac)
         bin_start[i] = at_bin
         frac_start[i] = at_frac
-        bins.append(branch_of_bin)
+        if cut < 0:  # nominal: which branch each category takes
+            bins.append(branch_of_bin)
+            at_bin += len(branch_of_bin)
         fracs.append(frac)
-        at_bin += len(branch_of_bin)
         at_frac += len(frac)
     return RoutePlan(
         node_base=node_base,
         feature=feature,
+        lo=lo,
+        n_bins=np.asarray(n_bins, dtype=np.int64),
         first_child=first_child,
         n_branch=n_branch,
         bin_start=bin_start,

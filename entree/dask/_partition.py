@@ -313,6 +313,8 @@ def route(part: BinnedPartition, inst: Instances, plan) -> Instances:
         inst.weights,
         plan.node_base,
         plan.feature,
+        plan.lo,
+        plan.n_bins,
         plan.first_child,
         plan.n_branch,
         plan.bin_start,

@@ -23,6 +23,8 @@ def route_instances(
     const float64_t[::1] inst_weight,
     int64_t node_base,
     const int64_t[::1] split_feature,
+    const int64_t[::1] split_lo,
+    const int64_t[::1] n_bins,
     const int64_t[::1] first_child,
     const int64_t[::1] n_branch,
     const int64_t[::1] bin_start,
@@ -33,16 +35,18 @@ def route_instances(
     """The instance list one level down: (rows, nodes, weights).
 
     Node ``node_base + v`` of the level is split on ``split_feature[v]`` (-1: it
-    stays a leaf, its instances are dropped); a row whose code c takes branch
-    ``branch_of_bin[bin_start[v] + c]`` >= 0 goes to child ``first_child[v] +
-    branch``, one whose branch is -1 (missing value, or a category without a
-    branch) to every child with its weight times the branch's share
-    ``frac[frac_start[v] + branch]``, as ``_place_rows`` of the local driver does.
+    stays a leaf, its instances are dropped). A numeric split sends codes up to
+    ``split_lo[v]`` to branch 0 and the others to branch 1; a nominal one (split_lo
+    -1) sends code c to branch ``branch_of_bin[bin_start[v] + c]``. A row takes
+    child ``first_child[v] + branch``; one whose branch is -1 (a missing value, code
+    ``n_bins[f]``, or a category without a branch) goes to every child with its
+    weight times the branch's share ``frac[frac_start[v] + branch]``, as
+    ``_place_rows`` of the local driver does.
     """
     cdef Py_ssize_t n = inst_row.shape[0]
     cdef Py_ssize_t n_level = split_feature.shape[0]
     cdef Py_ssize_t i, at
-    cdef int64_t v, f, c, br
+    cdef int64_t v, f, c, br, code
     cdef Py_ssize_t n_out = 0
     for i in range(n):
         v = inst_node[i] - node_base
@@ -54,7 +58,11 @@ def route_instances(
             f = split_feature[v]
             if f < 0:
                 continue
-            br = branch_of_bin[bin_start[v] + codes[inst_row[i], f]]
+            code = codes[inst_row[i], f]
+            if split_lo[v] >= 0:
+                br = -1 if code == n_bins[f] else (0 if code <= split_lo[v] else 1)
+            else:
+                br = branch_of_bin[bin_start[v] + code]
             n_out += 1 if br >= 0 else n_branch[v]
     rows_array = np.empty(n_out, dtype=np.int32)
     nodes_array = np.empty(n_out, dtype=np.int64)
@@ -69,7 +77,11 @@ def route_instances(
             f = split_feature[v]
             if f < 0:
                 continue
-            br = branch_of_bin[bin_start[v] + codes[inst_row[i], f]]
+            code = codes[inst_row[i], f]
+            if split_lo[v] >= 0:
+                br = -1 if code == n_bins[f] else (0 if code <= split_lo[v] else 1)
+            else:
+                br = branch_of_bin[bin_start[v] + code]
             if br >= 0:
                 rows[at] = inst_row[i]
                 nodes[at] = first_child[v] + br
