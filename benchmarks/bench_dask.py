@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -152,12 +153,17 @@ client.close(); cluster.close()
 )
 
 
+_EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|KilledWorker)\b")
+
+
 def run_child(code: str) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=7200
     )
     if result.returncode != 0:
-        return {"error": result.stderr.strip().splitlines()[-1:] or ["failed"]}
+        lines = result.stderr.strip().splitlines()
+        raised = [line for line in lines if _EXCEPTION_LINE.match(line)]
+        return {"error": (raised or lines or ["failed"])[-1:]}
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -210,6 +216,12 @@ def main(argv=None) -> int:
                 results["xgboost"] = {"error": ["xgboost is not installed"]}
             else:
                 results["xgboost"] = run_child(CHILD_XGBOOST.format(**fmt))
+                if "error" in results["xgboost"]:
+                    # what it takes without the limit (0: none)
+                    unlimited = dict(fmt, memory_limit=0)
+                    results["xgboost, no memory limit"] = run_child(
+                        CHILD_XGBOOST.format(**unlimited)
+                    )
     finally:
         if args.data is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -230,10 +242,11 @@ def report(results, args, float_bytes, limit) -> None:
         "dask": "entree DaskC45Classifier (dask, parquet)",
         "memory": "entree C45Classifier (in memory)",
         "xgboost": "xgboost.dask, 1 tree",
+        "xgboost, no memory limit": "xgboost.dask, 1 tree, no memory limit",
     }
     for key, result in results.items():
         if "error" in result:
-            print(f"| {names[key]} | failed: {result['error'][0][:60]} | | | |")
+            print(f"| {names[key]} | failed: {result['error'][0][:100]} | | | |")
             continue
         peak = result.get("client_peak_mib", result.get("peak_mib"))
         workers = result.get("worker_peaks_mib", "-")
@@ -245,13 +258,13 @@ def report(results, args, float_bytes, limit) -> None:
     if levels:
         print(
             "\n| level | nodes | histograms (+ subtracted) | splits | "
-            "KiB to workers | KiB back | s |"
+            "finished locally | KiB to workers | KiB back | s |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in levels:
             print(
                 f"| {r['level']} | {r['nodes']} | {r['histograms']} "
-                f"(+{r['subtracted']}) | {r['splits']} | "
+                f"(+{r['subtracted']}) | {r['splits']} | {r['finished_locally']} | "
                 f"{r['bytes_to_workers'] / 1024:.1f} | "
                 f"{r['bytes_from_workers'] / 1024:.1f} | {r['seconds']:.2f} |"
             )
