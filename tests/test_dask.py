@@ -52,6 +52,8 @@ def test_numeric_tree_equals_in_memory_fit(npartitions):
     fitted = DaskC45Classifier(**FIXED).fit(Xd, yd)
     assert reference.tree_.node_count > 20
     assert_same_tree(fitted, reference, Xd, X)
+    # the heaviest child of a split came from its parent minus its siblings
+    assert sum(r["subtracted"] for r in fitted.level_report_) > 5
 
 
 def test_unpruned_tree_equals_in_memory_fit():
@@ -140,6 +142,25 @@ def test_small_data_is_grown_in_one_local_task():
         fitted = DaskC45Classifier(**FIXED).fit(Xd, yd)
     assert [r["finished_locally"] for r in fitted.level_report_] == [1]
     assert_same_tree(fitted, reference, Xd, X)
+
+
+@pytest.mark.parametrize("n_histograms", [1, 3])
+def test_histogram_budget_batches_the_frontier(monkeypatch, n_histograms):
+    """A budget of n histograms: more batches (and less subtraction), same tree."""
+    frame = numeric_frame(seed=19)
+    X, y, _ = _split(frame)
+    reference = C45Classifier(**FIXED).fit(X, y)
+    Xd, yd, _ = _split(dd.from_pandas(frame, npartitions=3))
+    # bytes of one histogram: 8 x (bins + missing bin) x 3 classes
+    width = 8 * 3 * sum(len(np.unique(X[c])) + 1 for c in X.columns)
+    assert y.nunique() == 3
+    monkeypatch.setattr(_levelwise, "HIST_BUDGET", n_histograms * width)
+    fitted = DaskC45Classifier(**FIXED).fit(Xd, yd)
+    assert_same_tree(fitted, reference, Xd, X)
+    report = fitted.level_report_
+    assert max(r["batches"] for r in report) > 1
+    # parents kept for subtraction stay within the budget too
+    assert all(r["subtracted"] <= n_histograms for r in report)
 
 
 def test_class_weight_equals_in_memory_fit():

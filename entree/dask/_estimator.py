@@ -25,7 +25,6 @@ from sklearn.utils.validation import check_is_fitted
 from entree.dask import _levelwise, _partition
 from entree.dask._inputs import split_partitions
 from entree.dask._levelwise import (
-    HIST_BUDGET,
     GrowOptions,
     fixed_point_scale,
     grow_levelwise,
@@ -262,7 +261,7 @@ class _DaskTreeMixin:
                 n_samples=stats["n_rows"],
                 whole_data=not stats["missing"] and stats["whole"],
                 scale=scale,
-                hist_budget=HIST_BUDGET,
+                hist_budget=_levelwise.HIST_BUDGET,
                 local_rows=_levelwise.LOCAL_ROWS,
                 report=level_report,
             )

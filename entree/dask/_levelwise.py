@@ -266,7 +266,9 @@ def grow_levelwise(
         direct = sorted(direct)
         fixed = {}
         per_batch = max(1, hist_budget // max(hist_bytes, 1))
+        n_batches = 0
         for start in range(0, len(direct), per_batch):
+            n_batches += 1
             batch = direct[start : start + per_batch]
             slot_of_node = np.full(len(level), -1, dtype=np.int64)
             slot_of_node[np.asarray(batch) - base] = np.arange(len(batch))
@@ -371,6 +373,7 @@ def grow_levelwise(
                     "expandable": len(expandable),
                     "histograms": len(direct),
                     "subtracted": len(derived),
+                    "batches": n_batches,
                     "splits": n_splits,
                     "finished_locally": len(small),
                     "bytes_to_workers": int(to_workers),
@@ -402,9 +405,9 @@ def _grow_small_nodes(
         group.append(v)
         group_rows += nodes.n_rows[v]
     groups.append(group)
-    subtrees = []
-    sent = received = 0
-    for group in groups:
+    tasks = []
+    sent = 0
+    for group in groups:  # every group's task is submitted before any is awaited
         slot_of_node = np.full(n_level, -1, dtype=np.int64)
         slot_of_node[np.asarray(group) - base] = np.arange(len(group))
         max_depths = [
@@ -414,20 +417,24 @@ def _grow_small_nodes(
         pieces = runner.map(
             _partition.gather_instances, binned, instances, args=(base, slot_of_node)
         )
-        grown = runner.call(
-            _partition.grow_subtrees,
-            len(group),
-            chooser.n_bins,
-            chooser.is_nominal,
-            options,
-            max_depths,
-            whole_data,
-            *pieces,
+        tasks.append(
+            runner.submit(
+                _partition.grow_subtrees,
+                len(group),
+                chooser.n_bins,
+                chooser.is_nominal,
+                options,
+                max_depths,
+                whole_data,
+                *pieces,
+            )
         )
-        runner.release(pieces)
         sent += nbytes(slot_of_node) * len(binned)
-        received += sum(nbytes(g) for g in grown)
+    subtrees = []
+    for grown in runner.gather(tasks):
         subtrees.extend(grown)
+    runner.release(tasks)
+    received = sum(nbytes(g) for g in subtrees)
     return subtrees, (sent, received)
 
 

@@ -88,8 +88,8 @@ class LocalRunner:
     def gather(self, items):
         return list(items)
 
-    def call(self, func, *args):
-        """func(*args) in one task; its result here."""
+    def submit(self, func, *args):
+        """func(*args) as one task (here: run at once)."""
         return func(*args)
 
     def release(self, items):
@@ -137,9 +137,9 @@ class DistributedRunner:
     def gather(self, items):
         return [self._result(item) for item in items]
 
-    def call(self, func, *args):
-        """func(*args) in one task on a worker; its result here."""
-        return self._result(self.client.submit(func, *args, pure=False))
+    def submit(self, func, *args):
+        """func(*args) as one task on a worker (a future)."""
+        return self.client.submit(func, *args, pure=False)
 
     def release(self, items):
         for item in items:
