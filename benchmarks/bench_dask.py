@@ -97,7 +97,7 @@ accuracy = float((model.predict(test.drop(columns="y")) == test["y"]).mean())
 print(json.dumps({{"seconds": seconds, "client_peak_mib": peak_mib(),
                   "worker_peaks_mib": worker_peaks_mib(), "accuracy": accuracy,
                   "partitions": data.npartitions, "leaves": model.get_n_leaves(),
-                  "levels": model.level_report_}}))
+                  "passes": model.pass_report_, "levels": model.level_report_}}))
 client.close(); cluster.close()
 """
 )
@@ -253,6 +253,12 @@ def report(results, args, float_bytes, limit) -> None:
         print(
             f"| {names[key]} | {result['seconds']:.1f} | {peak:.0f} | {workers} | "
             f"{result['accuracy']:.4f} |"
+        )
+    passes = results["dask"].get("passes", [])
+    if passes:
+        print(
+            "\ndask passes (seconds since fit began): "
+            + ", ".join(f"{p['pass']} {p['seconds']:.1f}" for p in passes)
         )
     levels = results["dask"].get("levels", [])
     if levels:

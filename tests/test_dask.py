@@ -132,6 +132,20 @@ def test_small_nodes_finished_locally_give_the_same_tree(monkeypatch, weights):
         assert_same_tree(fitted, reference, Xd, X)
 
 
+def test_small_nodes_under_max_depth(monkeypatch):
+    """A node finished locally grows only as deep as max_depth leaves it."""
+    monkeypatch.setattr(_levelwise, "LOCAL_ROWS", 600)
+    frame = mixed_frame(seed=20)
+    X, y, _ = _split(frame)
+    params = dict(FIXED, max_depth=6, pruning=None)
+    reference = C45Classifier(**params).fit(X, y)
+    Xd, yd, _ = _split(dd.from_pandas(frame, npartitions=2))
+    fitted = DaskC45Classifier(**params).fit(Xd, yd)
+    assert sum(r["finished_locally"] for r in fitted.level_report_) > 0
+    assert fitted.get_depth() == 6
+    assert_same_tree(fitted, reference, Xd, X)
+
+
 def test_small_data_is_grown_in_one_local_task():
     frame = numeric_frame(n=1000, seed=17)
     X, y, _ = _split(frame)

@@ -42,8 +42,11 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     soft_thresholds_, smoothing_strength_
         As for :class:`entree.C45Classifier`.
     level_report_ : list of dict
-        Per level of growth: nodes, histograms counted and subtracted, splits,
-        bytes sent to and from the workers, seconds.
+        Per level of growth: nodes, histograms counted and subtracted, batches,
+        splits, nodes finished locally, bytes sent to the workers and back to
+        the client, seconds.
+    pass_report_ : list of dict
+        The passes over the data before growth, with the seconds since fit began.
 
     Examples
     --------

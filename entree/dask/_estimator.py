@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import time
 
 import dask
 import dask.array as da
@@ -92,9 +93,18 @@ class _DaskTreeMixin:
             )
         if isinstance(local.class_weight, dict):
             _check_class_weight(local.class_weight)
+        started = time.perf_counter()
         parts = split_partitions(X, y, sample_weight)
         runner = make_runner(self.client)
-        report = self._reporter()
+        self.pass_report_ = []
+        self.level_report_ = []
+        printer = self._reporter()
+
+        def report(figures):
+            kept = self.level_report_ if "level" in figures else self.pass_report_
+            kept.append(figures)
+            printer(figures)
+
         names = (
             parts.feature_names
             if parts.feature_names is not None
@@ -147,7 +157,13 @@ class _DaskTreeMixin:
         runner.release(surveys)
         if detect:
             nominal = np.array([survey["detected"][j] for j in detect], dtype=bool)
-        report({"pass": "survey", "rows": survey["n_rows"]})
+        report(
+            {
+                "pass": "survey",
+                "rows": survey["n_rows"],
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+        )
         if survey["n_rows"] < 1:
             raise ValueError(
                 "Found array with 0 sample(s) while a minimum of 1 is required."
@@ -209,6 +225,7 @@ class _DaskTreeMixin:
         report(
             {
                 "pass": "edges",
+                "seconds": round(time.perf_counter() - started, 3),
                 "exact_columns": int(layout.exact.sum()),
                 "sketched_columns": int((layout.numeric & ~layout.exact).sum()),
             }
@@ -232,6 +249,13 @@ class _DaskTreeMixin:
                 raise ValueError(
                     "The sample weights sum to zero; nothing to learn from."
                 )
+            report(
+                {
+                    "pass": "binned",
+                    "rows": stats["n_rows"],
+                    "seconds": round(time.perf_counter() - started, 3),
+                }
+            )
             scale = fixed_point_scale(stats["n_rows"], stats["w_max"])
             root_fixed = runner.sum(
                 runner.map(_partition.root_value, binned, args=(n_classes, scale))
@@ -245,11 +269,6 @@ class _DaskTreeMixin:
                 min_gain=float(local.min_gain),
                 mdl=local.criterion == "gain_ratio",
             )
-            self.level_report_ = []
-
-            def level_report(figures):
-                self.level_report_.append(figures)
-                report(figures)
 
             grown = grow_levelwise(
                 runner,
@@ -263,7 +282,7 @@ class _DaskTreeMixin:
                 scale=scale,
                 hist_budget=_levelwise.HIST_BUDGET,
                 local_rows=_levelwise.LOCAL_ROWS,
-                report=level_report,
+                report=report,
             )
         finally:
             runner.release(binned)
