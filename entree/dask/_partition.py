@@ -193,11 +193,16 @@ def summarize(
     for j in numeric:
         column = X[:, j]
         present = column[~np.isnan(column)]
+        extremes[int(j)] = (
+            (float(present.min()), float(present.max())) if present.size else None
+        )
+        # a continuous column shows more than max_bins values in its first rows:
+        # no need to sort all of them
+        if np.unique(present[: 16 * (max_bins + 1)]).shape[0] > max_bins:
+            distinct[int(j)] = None
+            continue
         values = np.unique(present)
         distinct[int(j)] = values if values.shape[0] <= max_bins else None
-        extremes[int(j)] = (
-            (float(values[0]), float(values[-1])) if values.size else None
-        )
     out["distinct"] = distinct
     out["extremes"] = extremes
     hashes = _row_hashes(X, X.view(np.uint64), y, CV_SEED)
