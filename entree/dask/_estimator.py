@@ -44,7 +44,6 @@ from entree.dask._summary import (
 from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO
 from entree.tree._classes import _check_class_weight
 from entree.tree._columns import resolve_nominal_mask
-from entree.tree._tree import Tree  # noqa: F401  (the fitted tree's type)
 
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
 

@@ -361,8 +361,6 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             split_info,
         ) = grown
         if self.pruning == "error_based" and self.subtree_raising:
-            if codes is None:
-                raise ValueError("subtree raising needs the training cases")
             (
                 feature,
                 cut_lo,
