@@ -185,6 +185,8 @@ def main(argv=None) -> int:
         "--skip", default="", help="comma-separated parts to skip: memory,xgboost"
     )
     args = parser.parse_args(argv)
+    if args.features < 5:
+        parser.error("--features must be at least 5 (the rule reads 5 columns)")
     float_bytes = args.rows * args.features * 8
     limit = args.memory_limit or max(0.75 * float_bytes, 600e6)
     workdir = args.data or Path(tempfile.mkdtemp(prefix="entree-bench-dask-"))
