@@ -11,7 +11,16 @@ import sys
 
 import pytest
 
-HEAVY = ("numpy", "pandas", "sklearn", "scipy", "numba", "matplotlib")
+HEAVY = (
+    "numpy",
+    "pandas",
+    "sklearn",
+    "scipy",
+    "numba",
+    "matplotlib",
+    "dask",
+    "distributed",
+)
 
 
 def _imported_after(code: str) -> list[str]:
@@ -83,3 +92,18 @@ def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="module 'entree' has no attribute 'C50'"):
         entree.C50  # noqa: B018
     assert not hasattr(entree, "C50")
+
+
+def test_in_memory_fit_never_imports_dask():
+    """dask is an optional extra: only entree.dask imports it."""
+    code = """
+from entree import C45Classifier, ID3Classifier, export_text
+from entree.datasets import load_iris
+X, y = load_iris(return_X_y=True)
+export_text(C45Classifier().fit(X, y))
+ID3Classifier().fit(X, y)
+"""
+    imported = _imported_after(code)
+    assert "sklearn" in imported
+    assert "dask" not in imported and "distributed" not in imported
+    assert "dask" in _imported_after("import entree.dask")

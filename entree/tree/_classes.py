@@ -366,6 +366,16 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             float(self.min_gain),
             self.criterion == "gain_ratio",
         )
+        return self._tree_from_grown(grown, bins, codes, y_encoded, weights)
+
+    def _tree_from_grown(self, grown, bins, codes=None, y_encoded=None, weights=None):
+        """Prune the builder's node arrays (``grow_tree``'s tuple) into a Tree.
+
+        Error-based pruning reads node counts only; subtree raising also needs the
+        binned training cases (``codes``, ``y_encoded``, ``weights``). Any driver
+        that grew the same node arrays (the local one, or entree.dask's level-wise
+        one) gets the same Tree.
+        """
         (
             feature,
             cut_lo,
@@ -453,14 +463,32 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         Sets ``smoothing_``, ``soft_thresholds_``, ``smoothing_strength_``,
         ``tree_.soft_width`` and the node probabilities.
         """
-        tree = self.tree_
-        methods = AUTO_SMOOTHING if self.smoothing == "auto" else (self.smoothing,)
-        has_numeric_split = bool(
-            (~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any()
+        width, method, strength = self._choose_probability_settings(
+            X_encoded, y_encoded, weights, np.count_nonzero(weights)
         )
+        self._set_probabilities(
+            width,
+            method,
+            strength,
+            lambda tree: node_sd(tree, X_encoded, weights, self._columns.is_nominal),
+        )
+
+    def _has_numeric_split(self) -> bool:
+        tree = self.tree_
+        return bool((~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any())
+
+    def _choose_probability_settings(self, X_encoded, y_encoded, weights, n_training):
+        """(soft width, leaf estimator, strength): the fixed values, or "auto" by CV.
+
+        The internal CV runs on the encoded rows given (the training set, or a
+        sample of it: entree.dask passes a bounded one); ``n_training``, the
+        training set's number of rows of positive weight, decides whether "auto"
+        tries soft thresholds at all.
+        """
+        methods = AUTO_SMOOTHING if self.smoothing == "auto" else (self.smoothing,)
         if self.soft_thresholds == "auto":
-            small = np.count_nonzero(weights) <= SOFT_AUTO_MAX_ROWS
-            widths = WIDTH_GRID if has_numeric_split and small else (0.0,)
+            small = n_training <= SOFT_AUTO_MAX_ROWS
+            widths = WIDTH_GRID if self._has_numeric_split() and small else (0.0,)
         else:
             widths = (float(self.soft_thresholds),)
         if self.smoothing_strength == "auto":
@@ -488,15 +516,20 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             )
         else:
             width, (method, strength) = widths[0], candidates[0]
+        return width, method, strength
+
+    def _set_probabilities(self, width, method, strength, sd_of) -> None:
+        """Set the chosen settings, soft band widths and node probabilities.
+
+        ``sd_of(tree)`` gives the sd of the split column at every node over the
+        training cases (only called when a band is used).
+        """
+        tree = self.tree_
         self.smoothing_ = method
         self.soft_thresholds_ = float(width)
         self.smoothing_strength_ = float(strength) if _USES_STRENGTH[method] else None
-        if width > 0.0 and has_numeric_split:
-            tree.soft_width = soft_widths(
-                tree.threshold,
-                node_sd(tree, X_encoded, weights, self._columns.is_nominal),
-                width,
-            )
+        if width > 0.0 and self._has_numeric_split():
+            tree.soft_width = soft_widths(tree.threshold, sd_of(tree), width)
         self._node_proba = node_probabilities(tree, method=method, strength=strength)
 
     # -- prediction -----------------------------------------------------------------
