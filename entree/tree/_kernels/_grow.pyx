@@ -1316,11 +1316,10 @@ def grow_tree(
     b.n_threads = n_threads if n_threads > 1 else 1
     b.parallel_build_work = parallel_build_work
     b.parallel_score_work = parallel_score_work
-    # subtrees in parallel only with several threads (-1: from the data size)
-    if b.n_threads <= 1:
-        b.task_rows = 0
-    elif task_rows < 0:
-        b.task_rows = b.n_samples // (TASKS_PER_THREAD * b.n_threads)
+    # subtrees grown as tasks (-1: from the data size); on one thread too, where
+    # a task's rows gathered together are read from the caches
+    if task_rows < 0:
+        b.task_rows = b.n_samples // (TASKS_PER_THREAD * (b.n_threads if b.n_threads > 1 else 2))
     else:
         b.task_rows = task_rows
     b.ctx.criterion = criterion
