@@ -23,7 +23,8 @@ the training fold), on pruned (CF 0.25, 0.5) and unpruned trees. Whole estimator
 ESTIMATORS, "default" being C45Classifier() itself (unpruned; estimator, strength and
 soft width chosen by its internal CV on the training fold), beside
 "previous_default" (pruned, m-estimate, every soft band followed), the new
-default's parts one at a time (pruning, the pruning average, soft_min_share), and
+default's parts one at a time (pruning, the pruning average, soft_min_share,
+subtree_min_change), and
 earlier alternatives on the pruned tree.
 
 Besides the summary it prints the per-dataset log-loss of the recommended default
@@ -200,6 +201,11 @@ ESTIMATORS = {
     "min_share_0.01": dict(soft_min_share=0.01),
     "min_share_0.1": dict(soft_min_share=0.1),
     "min_share_0.2": dict(soft_min_share=0.2),
+    # the pruning average's subtrees cut off below this change (default 0.02)
+    "min_change_0": dict(subtree_min_change=0.0),
+    "min_change_0.005": dict(subtree_min_change=0.005),
+    "min_change_0.01": dict(subtree_min_change=0.01),
+    "min_change_0.05": dict(subtree_min_change=0.05),
     # earlier alternatives, on the previous default's pruned tree
     "hard_m2": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength=2.0),
     "hard_auto": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength="auto"),
@@ -280,8 +286,8 @@ def main(argv=None) -> int:
         "--out", help="write one row per (dataset, tree, smoothing) to this CSV"
     )
     args = ap.parse_args(argv)
-    trees = args.trees.split(",")
-    smoothings = args.smoothings.split(",")
+    trees = [t for t in args.trees.split(",") if t]
+    smoothings = [s for s in args.smoothings.split(",") if s]
     names = _benchdata().names()
     if args.datasets:
         names = [n for n in names if n in args.datasets.split(",")]

@@ -204,6 +204,47 @@ def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
     return _average(tree, strength, stop_prior)[0]
 
 
+def deviation_below(tree, node_proba) -> np.ndarray:
+    """Per node, the largest gap between a class probability of a leaf under it and
+    the node's own: max over leaves L under v and classes c of
+    ``|node_proba[L, c] - node_proba[v, c]|`` (0 at leaves).
+
+    A row reaching v is spread over the leaves under v (missing values, soft
+    bands) with shares summing to what reached v, so replacing v's subtree by a
+    leaf predicting ``node_proba[v]`` moves each of its class probabilities by at
+    most this much.
+    """
+    node_proba = np.asarray(node_proba, dtype=np.float64)
+    high = np.where(tree.is_leaf[:, None], node_proba, -np.inf)
+    low = np.where(tree.is_leaf[:, None], node_proba, np.inf)
+    parent, depth = tree.parent, tree.depth
+    for d in range(tree.max_depth, 0, -1):  # children before parents
+        nodes = np.flatnonzero(depth == d)
+        np.maximum.at(high, parent[nodes], high[nodes])
+        np.minimum.at(low, parent[nodes], low[nodes])
+    gap = np.maximum(high - node_proba, node_proba - low).max(axis=1)
+    return np.where(tree.is_leaf, 0.0, gap)
+
+
+def collapse_negligible(tree, node_proba, min_change: float):
+    """Cut off every subtree that changes no class probability by ``min_change``.
+
+    Every inner node whose :func:`deviation_below` is less than ``min_change``
+    becomes a leaf predicting its own ``node_proba`` row (the nodes below it are
+    dropped), so every class probability ``predict_proba`` gives, to any row,
+    moves by less than ``min_change``. Meant for :func:`pruning_average`, whose
+    inner nodes predict the average over the prunings that stop there or above.
+    Returns (tree, node_proba), the same objects when nothing is cut.
+    """
+    if not min_change > 0.0 or tree.node_count <= 1:
+        return tree, node_proba
+    negligible = deviation_below(tree, node_proba) < min_change
+    if not negligible[~tree.is_leaf].any():
+        return tree, node_proba
+    collapsed, kept = tree.collapsed(negligible)
+    return collapsed, node_proba[kept]
+
+
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:
     """Probability estimates for every node of a fitted Tree by the named method.
 
