@@ -12,6 +12,8 @@ fitted tree, so one run covers the whole table.
     python benchmarks/bench_probability.py --trees pruned --estimators "" --out probs.csv
     python benchmarks/bench_probability.py --estimators default,hard_m2 --smoothings laplace
     python benchmarks/bench_probability.py --estimators "" --smoothings laplace,m_est_cv,shrink_cv
+    python benchmarks/bench_probability.py --trees "" --smoothings "" --estimators default \
+        --stop-prior 0.8 --evidence-weight 1     # the pruning average before tempering
 
 Two families of rows. Leaf estimators ("tree + smoothing"): one hard tree per fold
 (soft_thresholds=0) whose node probabilities are recomputed by each estimator of
@@ -47,6 +49,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
 from entree import C45Classifier
+from entree.tree import _leaf_proba
 from entree.tree._leaf_proba import (
     AUTO_GRID,
     auto_strength,
@@ -257,6 +260,12 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
     return {"dataset": name, "results": results}
 
 
+def _set_average_constants(stop_prior: float, evidence_weight: float) -> None:
+    """The pruning average's constants for this process (and the pool's workers)."""
+    _leaf_proba.STOP_PRIOR = stop_prior
+    _leaf_proba.EVIDENCE_WEIGHT = evidence_weight
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__,
@@ -285,7 +294,24 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--out", help="write one row per (dataset, tree, smoothing) to this CSV"
     )
+    ap.add_argument(
+        "--stop-prior",
+        type=float,
+        default=_leaf_proba.STOP_PRIOR,
+        help="the pruning average's prior a (default: entree's)",
+    )
+    ap.add_argument(
+        "--evidence-weight",
+        type=float,
+        default=_leaf_proba.EVIDENCE_WEIGHT,
+        help="the pruning average's power on the likelihoods (default: entree's)",
+    )
     args = ap.parse_args(argv)
+    _set_average_constants(args.stop_prior, args.evidence_weight)
+    pool_args = dict(
+        initializer=_set_average_constants,
+        initargs=(args.stop_prior, args.evidence_weight),
+    )
     trees = [t for t in args.trees.split(",") if t]
     smoothings = [s for s in args.smoothings.split(",") if s]
     names = _benchdata().names()
@@ -299,14 +325,14 @@ def main(argv=None) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.jobs > 1:
-            with Pool(args.jobs) as pool:
+            with Pool(args.jobs, **pool_args) as pool:
                 done = pool.starmap(evaluate, [(n, trees, smoothings) for n in work])
         else:
             done = [evaluate(n, trees, smoothings) for n in work]
         variants = [v for v in args.estimators.split(",") if v]
         if variants:
             if args.jobs > 1:
-                with Pool(args.jobs) as pool:
+                with Pool(args.jobs, **pool_args) as pool:
                     soft_done = pool.starmap(
                         evaluate_estimators, [(n, variants) for n in work]
                     )

@@ -711,7 +711,7 @@ class C45Classifier(BaseEntropyTree):
         predicting its own average (the prunings that stop there or above). No
         probability ``predict_proba`` gives moves by as much as this, for any
         row (rows spread by missing values or soft bands included), and the
-        tree shrinks (on the benchmark corpus, 154 to 109 leaves on average,
+        tree shrinks (on the benchmark corpus, 154 to 127 leaves on average,
         with the same log-loss; see entree/_docs/probabilities.md). 0 keeps the
         grown tree. Other estimators keep the grown (or pruned) tree.
     max_bins : int, default=255
