@@ -12,6 +12,8 @@ fitted tree, so one run covers the whole table.
     python benchmarks/bench_probability.py --trees pruned --estimators "" --out probs.csv
     python benchmarks/bench_probability.py --estimators default,hard_m2 --smoothings laplace
     python benchmarks/bench_probability.py --estimators "" --smoothings laplace,m_est_cv,shrink_cv
+    python benchmarks/bench_probability.py --trees "" --smoothings "" --estimators default \
+        --stop-prior 0.8 --evidence-weight 1     # the pruning average before tempering
 
 Two families of rows. Leaf estimators ("tree + smoothing"): one hard tree per fold
 (soft_thresholds=0) whose node probabilities are recomputed by each estimator of
@@ -23,7 +25,8 @@ the training fold), on pruned (CF 0.25, 0.5) and unpruned trees. Whole estimator
 ESTIMATORS, "default" being C45Classifier() itself (unpruned; estimator, strength and
 soft width chosen by its internal CV on the training fold), beside
 "previous_default" (pruned, m-estimate, every soft band followed), the new
-default's parts one at a time (pruning, the pruning average, soft_min_share), and
+default's parts one at a time (pruning, the pruning average, soft_min_share,
+subtree_min_change), and
 earlier alternatives on the pruned tree.
 
 Besides the summary it prints the per-dataset log-loss of the recommended default
@@ -46,6 +49,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
 from entree import C45Classifier
+from entree.tree import _leaf_proba
 from entree.tree._leaf_proba import (
     AUTO_GRID,
     auto_strength,
@@ -200,6 +204,11 @@ ESTIMATORS = {
     "min_share_0.01": dict(soft_min_share=0.01),
     "min_share_0.1": dict(soft_min_share=0.1),
     "min_share_0.2": dict(soft_min_share=0.2),
+    # the pruning average's subtrees cut off below this change (default 0.02)
+    "min_change_0": dict(subtree_min_change=0.0),
+    "min_change_0.005": dict(subtree_min_change=0.005),
+    "min_change_0.01": dict(subtree_min_change=0.01),
+    "min_change_0.05": dict(subtree_min_change=0.05),
     # earlier alternatives, on the previous default's pruned tree
     "hard_m2": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength=2.0),
     "hard_auto": dict(_PREVIOUS, soft_thresholds=0.0, smoothing_strength="auto"),
@@ -251,6 +260,12 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
     return {"dataset": name, "results": results}
 
 
+def _set_average_constants(stop_prior: float, evidence_weight: float) -> None:
+    """The pruning average's constants for this process (and the pool's workers)."""
+    _leaf_proba.STOP_PRIOR = stop_prior
+    _leaf_proba.EVIDENCE_WEIGHT = evidence_weight
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__,
@@ -279,9 +294,26 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--out", help="write one row per (dataset, tree, smoothing) to this CSV"
     )
+    ap.add_argument(
+        "--stop-prior",
+        type=float,
+        default=_leaf_proba.STOP_PRIOR,
+        help="the pruning average's prior a (default: entree's)",
+    )
+    ap.add_argument(
+        "--evidence-weight",
+        type=float,
+        default=_leaf_proba.EVIDENCE_WEIGHT,
+        help="the pruning average's power on the likelihoods (default: entree's)",
+    )
     args = ap.parse_args(argv)
-    trees = args.trees.split(",")
-    smoothings = args.smoothings.split(",")
+    _set_average_constants(args.stop_prior, args.evidence_weight)
+    pool_args = dict(
+        initializer=_set_average_constants,
+        initargs=(args.stop_prior, args.evidence_weight),
+    )
+    trees = [t for t in args.trees.split(",") if t]
+    smoothings = [s for s in args.smoothings.split(",") if s]
     names = _benchdata().names()
     if args.datasets:
         names = [n for n in names if n in args.datasets.split(",")]
@@ -293,14 +325,14 @@ def main(argv=None) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.jobs > 1:
-            with Pool(args.jobs) as pool:
+            with Pool(args.jobs, **pool_args) as pool:
                 done = pool.starmap(evaluate, [(n, trees, smoothings) for n in work])
         else:
             done = [evaluate(n, trees, smoothings) for n in work]
         variants = [v for v in args.estimators.split(",") if v]
         if variants:
             if args.jobs > 1:
-                with Pool(args.jobs) as pool:
+                with Pool(args.jobs, **pool_args) as pool:
                     soft_done = pool.starmap(
                         evaluate_estimators, [(n, variants) for n in work]
                     )

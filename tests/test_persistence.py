@@ -526,7 +526,16 @@ def test_any_edit_loads_a_working_model_or_raises_model_file_error(
                 model = load_model(file)
             except ModelFileError:
                 continue
-            proba = model.predict_proba(X)
+            if path[:2] == ("columns", "categories"):
+                # a valid model whose categories no longer have X's type: predict
+                # refuses X, naming the column
+                try:
+                    proba = model.predict_proba(X)
+                except ValueError as error:
+                    assert "which equals none of them" in str(error), path
+                    continue
+            else:
+                proba = model.predict_proba(X)
             assert np.isfinite(proba).all(), path
             np.testing.assert_allclose(proba.sum(axis=1), 1.0, err_msg=str(path))
             export_text(model, show_gain=True)

@@ -44,8 +44,12 @@ def sequential_likelihood(counts, alpha):
     return total
 
 
-def brute_force_average(value, strength, stop_prior):
-    """Predictive distribution at every leaf, summed over all prunings explicitly."""
+def brute_force_average(value, strength, stop_prior, evidence_weight):
+    """Predictive distribution at every leaf, summed over all prunings explicitly.
+
+    A pruning weighs its prior times the product over its leaves of their marginal
+    likelihoods raised to ``evidence_weight``.
+    """
     value = np.asarray(value, dtype=np.float64)
     prior = (value[0] + 1.0) / (value[0].sum() + value.shape[1])
     alpha = strength * prior
@@ -60,11 +64,14 @@ def brute_force_average(value, strength, stop_prior):
         while frontier:
             node = frontier.pop()
             if node not in CHILDREN:
-                weight *= sequential_likelihood(value[node], alpha)
+                weight *= sequential_likelihood(value[node], alpha) ** evidence_weight
                 owner[node] = node
                 continue
             if stop[node]:
-                weight *= stop_prior * sequential_likelihood(value[node], alpha)
+                weight *= (
+                    stop_prior
+                    * sequential_likelihood(value[node], alpha) ** evidence_weight
+                )
                 stack = list(CHILDREN[node])
                 while stack:  # every full-tree leaf below predicts with `node`
                     below = stack.pop()
@@ -94,10 +101,13 @@ def _unreached(stop):
 
 @pytest.mark.parametrize("strength", [0.5, 2.0])
 @pytest.mark.parametrize("stop_prior", [0.5, 0.9])
-def test_leaves_are_the_average_over_every_pruning(strength, stop_prior):
+@pytest.mark.parametrize("evidence_weight", [1.0, 0.6])
+def test_leaves_are_the_average_over_every_pruning(
+    strength, stop_prior, evidence_weight
+):
     tree = make_tree(VALUE, PARENT)
-    averaged = pruning_average(tree, strength, stop_prior)
-    expected = brute_force_average(VALUE, strength, stop_prior)
+    averaged = pruning_average(tree, strength, stop_prior, evidence_weight)
+    expected = brute_force_average(VALUE, strength, stop_prior, evidence_weight)
     for leaf, distribution in expected.items():
         assert_allclose(averaged[leaf], distribution, rtol=1e-10)
     # a mixture of m-estimates: every class keeps a positive probability
@@ -118,6 +128,19 @@ def test_stop_weight_follows_what_the_split_explains():
     assert_allclose(stop[tree.is_leaf], 1.0)
     averaged = pruning_average(tree, 2.0, 0.9)
     assert averaged[3, 0] > 0.95 and averaged[4, 1] > 0.95
+
+
+def test_tempered_evidence_pulls_the_stop_weights_toward_the_prior():
+    # the root's split is favoured by the data, node 2's is not
+    tree = make_tree(VALUE, PARENT)
+    full = stop_weights(tree, 1.0, 0.6, evidence_weight=1.0)
+    tempered = stop_weights(tree, 1.0, 0.6, evidence_weight=0.6)
+    inner = ~tree.is_leaf
+    # stop log-odds = logit(a) + w log P_e - log prod P_w(children), P_w tempered too
+    assert (np.abs(tempered[inner] - 0.6) < np.abs(full[inner] - 0.6) + 1e-12).all()
+    assert tempered[0] > full[0] and full[0] < 0.6
+    # w = 0: no evidence, the prior alone
+    assert_allclose(stop_weights(tree, 1.0, 0.6, evidence_weight=0.0)[inner], 0.6)
 
 
 def test_node_probabilities_by_name():

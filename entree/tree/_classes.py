@@ -38,6 +38,7 @@ from entree.tree._inspect import InspectionMixin
 from entree.tree._leaf_proba import (
     AUTO_SMOOTHING,
     SMOOTHING_METHODS,
+    collapse_negligible,
     node_probabilities,
 )
 from entree.tree._prune import (
@@ -173,6 +174,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             StrOptions({"auto"}),
         ],
         "soft_min_share": [Interval(Real, 0.0, 0.5, closed="left")],
+        "subtree_min_change": [Interval(Real, 0.0, 1.0, closed="left")],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -193,6 +195,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -209,6 +212,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
@@ -531,6 +535,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         if width > 0.0 and self._has_numeric_split():
             tree.soft_width = soft_widths(tree.threshold, sd_of(tree), width)
         self._node_proba = node_probabilities(tree, method=method, strength=strength)
+        if method == "pruning_average":
+            self.tree_, self._node_proba = collapse_negligible(
+                tree, self._node_proba, float(self.subtree_min_change)
+            )
 
     # -- prediction -----------------------------------------------------------------
     def _encoded(self, X):
@@ -729,6 +737,16 @@ class C45Classifier(BaseEntropyTree):
         soft bands by 1 / soft_min_share and keeps ``predict_proba`` fast on
         deep trees, at a negligible cost in log-loss (see
         entree/_docs/probabilities.md); 0 follows every band to any share.
+    subtree_min_change : float in [0, 1), default=0.02
+        With the pruning average (``smoothing_ == "pruning_average"``), every
+        subtree none of whose leaves differs from the subtree's root by this much
+        in any class probability is cut off after fit: its root becomes a leaf
+        predicting its own average (the prunings that stop there or above). No
+        probability ``predict_proba`` gives moves by as much as this, for any
+        row (rows spread by missing values or soft bands included), and the
+        tree shrinks (on the benchmark corpus, 154 to 127 leaves on average,
+        with the same log-loss; see entree/_docs/probabilities.md). 0 keeps the
+        grown tree. Other estimators keep the grown (or pruned) tree.
     max_bins : int, default=255
         A numeric column with at most this many distinct values is split exactly
         (every cut between two values is a candidate); one with more is binned at
@@ -801,6 +819,7 @@ class C45Classifier(BaseEntropyTree):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -818,6 +837,7 @@ class C45Classifier(BaseEntropyTree):
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
             soft_min_share=soft_min_share,
+            subtree_min_change=subtree_min_change,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,
@@ -852,6 +872,7 @@ class ID3Classifier(BaseEntropyTree):
         the unpruned ID3 tree is meant as the plain textbook learner (no internal
         cross-validation at fit time). Set it to "auto" or a width to use them.
     soft_min_share : float in [0, 0.5), default=0.05
+    subtree_min_change : float in [0, 1), default=0.02
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
     class_weight : dict, "balanced" or None, default=None
@@ -883,6 +904,7 @@ class ID3Classifier(BaseEntropyTree):
         smoothing_strength=2.0,
         soft_thresholds=0.0,
         soft_min_share=0.05,
+        subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -900,6 +922,7 @@ class ID3Classifier(BaseEntropyTree):
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
             soft_min_share=soft_min_share,
+            subtree_min_change=subtree_min_change,
             max_bins=max_bins,
             categorical_features=categorical_features,
             class_weight=class_weight,

@@ -131,17 +131,17 @@ def export_text(
     |--- outlook = sunny
     |   humidity: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- humidity = high
-    |   |   |--- class: no (n=3, p=0.554)
+    |   |   |--- class: no (n=3, p=0.506)
     |   |--- humidity = normal
-    |   |   |--- class: yes (n=2, p=0.646)
+    |   |   |--- class: yes (n=2, p=0.634)
     |--- outlook = overcast
-    |   |--- class: yes (n=4, p=0.785)
+    |   |--- class: yes (n=4, p=0.746)
     |--- outlook = rainy
     |   windy: n=5, entropy 0.971, gain 0.971, split info 0.971, gain ratio 1.000
     |   |--- windy = TRUE
-    |   |   |--- class: yes (n=2, p=0.509)
+    |   |   |--- class: yes (n=2, p=0.547)
     |   |--- windy = FALSE
-    |   |   |--- class: yes (n=3, p=0.700)
+    |   |   |--- class: yes (n=3, p=0.678)
 
     Numeric features split in two at a threshold:
 

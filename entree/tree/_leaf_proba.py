@@ -24,8 +24,8 @@ Methods (``smoothing=``):
     m-estimate is mixed along the path from the root, each node weighted by the
     posterior probability that the tree stops there, from how well the node and
     its subtree predicted their own training cases (Dirichlet-multinomial
-    marginal likelihood). The mixture is fixed per leaf, so prediction costs
-    what it costs with any other estimator.
+    marginal likelihood, tempered by :data:`EVIDENCE_WEIGHT`). The mixture is
+    fixed per leaf, so prediction costs what it costs with any other estimator.
 
 For the last two, ``strength="auto"`` picks m / lambda from the training counts
 alone by closed-form leave-one-out log-loss: every training case in a leaf is
@@ -49,11 +49,15 @@ SMOOTHING_METHODS = ("none", "laplace", "m_estimate", "shrinkage", "pruning_aver
 #: The estimators ``smoothing="auto"`` chooses among by internal CV.
 AUTO_SMOOTHING = ("m_estimate", "pruning_average")
 
-#: Prior probability that the tree stops at a node (``"pruning_average"``). The
-#: marginal likelihoods it is weighed against are measured on the cases the splits
-#: were chosen on, which flatters every split; on the corpus 0.8 scored best among
-#: 0.5 to 0.999 (see entree/_docs/probabilities.md).
-STOP_PRIOR = 0.8
+#: Prior probability that the tree stops at a node (``"pruning_average"``).
+STOP_PRIOR = 0.6
+
+#: Power to which every node's marginal likelihood is raised (``"pruning_average"``).
+#: The likelihoods are measured on the cases the splits were chosen on, which
+#: flatters every split; weighing the evidence by 0.6 (a tempered posterior) with the
+#: stop prior 0.6 scored best on the corpus among weights 0.3-1 and priors 0.4-0.8
+#: (see entree/_docs/probabilities.md).
+EVIDENCE_WEIGHT = 0.6
 
 #: Candidate strengths for "auto", in units of one average training case.
 AUTO_GRID = np.geomspace(0.05, 200.0, 37)
@@ -163,8 +167,14 @@ def smoothed(tree, method: str, strength: float) -> np.ndarray:
     )
 
 
-def _average(tree, strength: float, stop_prior: float):
-    """(pruning-averaged node distributions, stop weights) of a fitted tree."""
+def _average(tree, strength: float, stop_prior, evidence_weight):
+    """(pruning-averaged node distributions, stop weights) of a fitted tree.
+
+    ``None`` takes :data:`STOP_PRIOR` / :data:`EVIDENCE_WEIGHT` as they are at
+    the call (benchmarks/bench_probability.py sets them to measure others).
+    """
+    stop_prior = STOP_PRIOR if stop_prior is None else stop_prior
+    evidence_weight = EVIDENCE_WEIGHT if evidence_weight is None else evidence_weight
     value = np.ascontiguousarray(tree.value, dtype=np.float64)
     n_classes = value.shape[1]
     prior = (value[0] + 1.0) / (value[0].sum() + n_classes)
@@ -177,23 +187,37 @@ def _average(tree, strength: float, stop_prior: float):
         np.ascontiguousarray(smoothed(tree, "m_estimate", strength)),
         alpha,
         float(stop_prior),
+        float(evidence_weight),
     )
 
 
-def stop_weights(tree, strength: float, stop_prior: float = STOP_PRIOR) -> np.ndarray:
+def stop_weights(
+    tree,
+    strength: float,
+    stop_prior: float | None = None,
+    evidence_weight: float | None = None,
+) -> np.ndarray:
     """Posterior probability, per node, that the tree stops there once reached.
 
     Context-tree weighting: with P_e(s) the node's marginal likelihood (the
     probability of its training cases, each predicted by the m-estimate of the
     ones before: a Dirichlet prior m * root distribution, m = ``strength``; the
-    gamma function takes fractional counts) and the leaves' P_w = P_e,
-    P_w(s) = a P_e(s) + (1 - a) prod_children P_w(child) and the stop weight is
-    a P_e(s) / P_w(s), a = ``stop_prior``. 1 at every leaf.
+    gamma function takes fractional counts), Q(s) = P_e(s) ** w
+    (w = ``evidence_weight``, default :data:`EVIDENCE_WEIGHT`) and the leaves'
+    P_w = Q,
+    P_w(s) = a Q(s) + (1 - a) prod_children P_w(child) and the stop weight is
+    a Q(s) / P_w(s), a = ``stop_prior`` (default :data:`STOP_PRIOR`). 1 at
+    every leaf.
     """
-    return _average(tree, strength, stop_prior)[1]
+    return _average(tree, strength, stop_prior, evidence_weight)[1]
 
 
-def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
+def pruning_average(
+    tree,
+    strength: float,
+    stop_prior: float | None = None,
+    evidence_weight: float | None = None,
+):
     """Node distributions averaged over the prunings of the tree (see the module).
 
     At a leaf: sum over the nodes s on its path of
@@ -201,7 +225,48 @@ def pruning_average(tree, strength: float, stop_prior: float = STOP_PRIOR):
     ``strength`` and stop the :func:`stop_weights`; at an inner node, the same
     sum with the node itself as the last term (weight = what is left).
     """
-    return _average(tree, strength, stop_prior)[0]
+    return _average(tree, strength, stop_prior, evidence_weight)[0]
+
+
+def deviation_below(tree, node_proba) -> np.ndarray:
+    """Per node, the largest gap between a class probability of a leaf under it and
+    the node's own: max over leaves L under v and classes c of
+    ``|node_proba[L, c] - node_proba[v, c]|`` (0 at leaves).
+
+    A row reaching v is spread over the leaves under v (missing values, soft
+    bands) with shares summing to what reached v, so replacing v's subtree by a
+    leaf predicting ``node_proba[v]`` moves each of its class probabilities by at
+    most this much.
+    """
+    node_proba = np.asarray(node_proba, dtype=np.float64)
+    high = np.where(tree.is_leaf[:, None], node_proba, -np.inf)
+    low = np.where(tree.is_leaf[:, None], node_proba, np.inf)
+    parent, depth = tree.parent, tree.depth
+    for d in range(tree.max_depth, 0, -1):  # children before parents
+        nodes = np.flatnonzero(depth == d)
+        np.maximum.at(high, parent[nodes], high[nodes])
+        np.minimum.at(low, parent[nodes], low[nodes])
+    gap = np.maximum(high - node_proba, node_proba - low).max(axis=1)
+    return np.where(tree.is_leaf, 0.0, gap)
+
+
+def collapse_negligible(tree, node_proba, min_change: float):
+    """Cut off every subtree that changes no class probability by ``min_change``.
+
+    Every inner node whose :func:`deviation_below` is less than ``min_change``
+    becomes a leaf predicting its own ``node_proba`` row (the nodes below it are
+    dropped), so every class probability ``predict_proba`` gives, to any row,
+    moves by less than ``min_change``. Meant for :func:`pruning_average`, whose
+    inner nodes predict the average over the prunings that stop there or above.
+    Returns (tree, node_proba), the same objects when nothing is cut.
+    """
+    if not min_change > 0.0 or tree.node_count <= 1:
+        return tree, node_proba
+    negligible = deviation_below(tree, node_proba) < min_change
+    if not negligible[~tree.is_leaf].any():
+        return tree, node_proba
+    collapsed, kept = tree.collapsed(negligible)
+    return collapsed, node_proba[kept]
 
 
 def node_probabilities(tree, *, method: str, strength) -> np.ndarray:

@@ -265,6 +265,54 @@ class Tree:
     def max_depth(self) -> int:
         return int(self.depth.max()) if self.node_count else 0
 
+    def collapsed(self, at) -> tuple[Tree, np.ndarray]:
+        """This tree with the subtree under every node in ``at`` cut off.
+
+        The nodes of ``at`` become leaves (their counts stay; their split
+        statistics and soft band go to 0); the nodes below them are dropped and
+        the rest renumbered in their old order, so parents still precede their
+        children and the branches of a node keep their order.
+
+        Returns (tree, kept): ``kept`` holds the old id of every new node, to
+        carry any other per-node array (``node_proba[kept]``).
+        """
+        at = np.zeros(self.node_count, dtype=bool) | np.asarray(at, dtype=bool)
+        at &= ~self.is_leaf
+        # dropped: a proper descendant of a cut node (parents come first)
+        dropped = np.zeros(self.node_count, dtype=bool)
+        level = np.flatnonzero(at)
+        while level.shape[0]:
+            level = self._children_of_nodes(level)
+            dropped[level] = True
+        kept = np.flatnonzero(~dropped)
+        new_id = np.cumsum(~dropped) - 1
+        cut = at[kept]
+        count = np.diff(self.children_ptr)[kept]
+        count[cut] = 0
+        children_ptr = np.zeros(kept.shape[0] + 1, dtype=np.int64)
+        np.cumsum(count, out=children_ptr[1:])
+        children = new_id[self._children_of_nodes(kept[~cut])]
+
+        def split_stat(array):
+            return np.where(cut, 0.0, array[kept])
+
+        tree = Tree(
+            feature=np.where(cut, TREE_LEAF, self.feature[kept]),
+            threshold=np.where(cut, TREE_UNDEFINED, self.threshold[kept]),
+            children_ptr=children_ptr,
+            children=children,
+            branch_category=self.branch_category[kept],
+            branch_weight=self.branch_weight[kept],
+            value=self.value[kept],
+            n_node_samples=self.n_node_samples[kept],
+            impurity=self.impurity[kept],
+            gain=split_stat(self.gain),
+            split_info=split_stat(self.split_info),
+            gain_ratio=split_stat(self.gain_ratio),
+            soft_width=split_stat(self.soft_width),
+        )
+        return tree, kept
+
     # -- scikit-learn's names ----------------------------------------------------------
     @property
     def n_outputs(self) -> int:

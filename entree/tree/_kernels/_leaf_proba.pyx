@@ -111,13 +111,15 @@ def average_over_prunings(
     const float64_t[:, ::1] proba,
     const float64_t[::1] alpha,
     float64_t stop_prior,
+    float64_t evidence_weight,
 ):
     """Context-tree weighting over a tree whose parents precede their children.
 
-    Returns (mixed, stop): ``stop[v]`` = a P_e(v) / P_w(v), the posterior
-    probability of stopping at v once reached (1 at leaves), with P_e the
-    Dirichlet(alpha) marginal likelihood of v's counts and
-    P_w(v) = a P_e(v) + (1 - a) prod_children P_w; ``mixed[v]`` is the sum over
+    Returns (mixed, stop): ``stop[v]`` = a Q(v) / P_w(v), the posterior
+    probability of stopping at v once reached (1 at leaves), with
+    Q = P_e ** evidence_weight, P_e the Dirichlet(alpha) marginal likelihood of
+    v's counts, and P_w(v) = a Q(v) + (1 - a) prod_children P_w (Q at leaves);
+    ``mixed[v]`` is the sum over
     the nodes s from the root to v of prod_{u above s} (1 - stop_u) stop_s
     proba[s], the last term (v itself) taking whatever weight is left.
     ``is_leaf`` is a bool array viewed as uint8.
@@ -152,6 +154,7 @@ def average_over_prunings(
                     total += value[v, k]
                     log_e += lgamma(value[v, k] + alpha[k]) - log_gamma_alpha[k]
             log_e += log_gamma_total - lgamma(total + alpha_total)
+            log_e *= evidence_weight
             if is_leaf[v]:
                 log_w[v] = log_e
             else:
