@@ -26,7 +26,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     ----------
     criterion, max_depth, min_samples_split, min_samples_leaf, min_gain, pruning,
     confidence, smoothing, smoothing_strength, soft_thresholds, soft_min_share,
-    max_bins, categorical_features, class_weight
+    subtree_min_change, max_bins, categorical_features, class_weight
         As for :class:`entree.C45Classifier`.
     subtree_raising : bool, default=False
         Must stay False: raising needs the training cases on the client.
@@ -78,6 +78,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -96,6 +97,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
@@ -127,6 +129,7 @@ class DaskID3Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength=2.0,
         soft_thresholds=0.0,
         soft_min_share=0.05,
+        subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
         class_weight=None,
@@ -145,6 +148,7 @@ class DaskID3Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features
         self.class_weight = class_weight
