@@ -5,7 +5,7 @@ split. Times are process CPU seconds with one thread for every library
 (threadpoolctl's limit, which entree's OpenMP kernels honour), the median of --repeats
 runs; accuracy is on the held-out quarter. ``--threads N`` instead runs entree with N
 threads and prints wall-clock seconds of its fit beside the one-thread wall time (the tree
-is the same for any thread count).
+is the same for any thread count); the one- and N-thread fits alternate.
 
     python benchmarks/bench_speed.py                     # 10k, 200k and 1M rows
     python benchmarks/bench_speed.py --sizes 10000 --repeats 5
@@ -52,15 +52,25 @@ def measure(make_model, X_train, y_train, X_test, y_test, repeats):
     }
 
 
-def wall_fit(model, X, y, n_threads, repeats):
-    """Median wall seconds of fitting ``model`` with ``n_threads`` threads."""
-    times = []
+def wall_fits(model, X, y, n_threads, repeats):
+    """Median wall seconds of fitting ``model`` with 1 and with ``n_threads``
+    threads, the two alternating so that a slow spell of a shared machine weighs
+    on both; also the last tree of each."""
+    times = {1: [], n_threads: []}
+    trees = {}
     for _ in range(repeats):
-        with threadpool_limits(n_threads):
-            start = time.perf_counter()
-            fitted = clone(model).fit(X, y)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times), fitted.tree_
+        for threads in (1, n_threads):
+            with threadpool_limits(threads):
+                start = time.perf_counter()
+                fitted = clone(model).fit(X, y)
+                times[threads].append(time.perf_counter() - start)
+            trees[threads] = fitted.tree_
+    return (
+        statistics.median(times[1]),
+        statistics.median(times[n_threads]),
+        trees[1],
+        trees[n_threads],
+    )
 
 
 def split_data(n):
@@ -82,8 +92,7 @@ def thread_scaling(sizes, n_threads, repeats):
     for n in sizes:
         X, _, y, _ = split_data(n)
         for name, model in (("C4.5", C45Classifier()), ("ID3", ID3Classifier())):
-            one, tree_one = wall_fit(model, X, y, 1, repeats)
-            many, tree_many = wall_fit(model, X, y, n_threads, repeats)
+            one, many, tree_one, tree_many = wall_fits(model, X, y, n_threads, repeats)
             same = np.array_equal(tree_one.feature, tree_many.feature) and (
                 np.array_equal(tree_one.threshold, tree_many.threshold)
             )
