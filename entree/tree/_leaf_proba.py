@@ -242,8 +242,11 @@ def deviation_below(tree, node_proba) -> np.ndarray:
     high = np.where(tree.is_leaf[:, None], node_proba, -np.inf)
     low = np.where(tree.is_leaf[:, None], node_proba, np.inf)
     parent, depth = tree.parent, tree.depth
+    # the nodes grouped by depth once (ids increasing within a depth)
+    by_depth = np.argsort(depth, kind="stable")
+    start = np.searchsorted(depth[by_depth], np.arange(tree.max_depth + 2))
     for d in range(tree.max_depth, 0, -1):  # children before parents
-        nodes = np.flatnonzero(depth == d)
+        nodes = by_depth[start[d] : start[d + 1]]
         np.maximum.at(high, parent[nodes], high[nodes])
         np.minimum.at(low, parent[nodes], low[nodes])
     gap = np.maximum(high - node_proba, node_proba - low).max(axis=1)
