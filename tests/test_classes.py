@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import threading
 
 import numpy as np
 import pandas as pd
@@ -285,36 +284,3 @@ def test_categorical_columns_encode_by_value_whatever_their_category_order():
     # an unseen category is spread over the branches, as a missing value is
     missing = pd.DataFrame({"colour": [None], "size": [0.5]})
     np.testing.assert_allclose(as_text[50], model.predict_proba(missing)[0])
-
-
-def test_cv_beside_the_growth_gives_the_same_model(monkeypatch):
-    # Past SOFT_AUTO_MAX_ROWS rows the internal CV does not read the grown tree, so
-    # with several threads it runs beside the growth; the model must not change.
-    from entree.tree import _classes
-
-    X, y = make_classification(
-        n_samples=3000, n_features=6, n_informative=4, n_classes=3, random_state=5
-    )
-    monkeypatch.setattr(_classes, "SOFT_AUTO_MAX_ROWS", 1000)
-    calls = []
-    real = _classes.C45Classifier._choose_probability_settings
-
-    def spy(self, *args):
-        calls.append(threading.current_thread() is threading.main_thread())
-        return real(self, *args)
-
-    monkeypatch.setattr(_classes.C45Classifier, "_choose_probability_settings", spy)
-    models = []
-    for threads in (1, 2):
-        monkeypatch.setattr(_classes, "_effective_n_threads", lambda t=threads: t)
-        models.append(C45Classifier().fit(X, y))
-    assert calls == [True, False]  # in the fit's own thread, then beside it
-    one, two = models
-    assert (one.smoothing_, one.smoothing_strength_, one.soft_thresholds_) == (
-        two.smoothing_,
-        two.smoothing_strength_,
-        two.soft_thresholds_,
-    )
-    assert one.soft_thresholds_ == 0.0  # past the bound: hard thresholds
-    np.testing.assert_array_equal(one.tree_.feature, two.tree_.feature)
-    np.testing.assert_array_equal(one.predict_proba(X), two.predict_proba(X))

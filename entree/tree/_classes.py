@@ -6,7 +6,6 @@ default values of their parameters.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 from statistics import NormalDist
 
@@ -27,12 +26,7 @@ from entree._sklearn import (
     validate_data,
 )
 from entree.tree._binning import MAX_BINS_LIMIT, fit_bins
-from entree.tree._builder import (
-    CRITERION_GAIN,
-    CRITERION_GAIN_RATIO,
-    _effective_n_threads,
-    grow_tree,
-)
+from entree.tree._builder import CRITERION_GAIN, CRITERION_GAIN_RATIO, grow_tree
 from entree.tree._columns import (
     as_value_array,
     encode_fit,
@@ -344,30 +338,8 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         if not weights.sum() > 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
 
-        n_training = int(np.count_nonzero(weights))
-        if self._settings_need_the_tree(n_training) or _effective_n_threads() < 2:
-            self.tree_ = self._grow(X_encoded, y_encoded, weights)
-            settings = self._choose_probability_settings(
-                X_encoded, y_encoded, weights, n_training
-            )
-        else:
-            # The internal CV (its own small trees) does not read the grown tree
-            # here: run it beside the growth, whose threads leave a core idle at
-            # times (routing the top nodes, waiting for the last subtrees).
-            with ThreadPoolExecutor(1) as pool:
-                cv = pool.submit(
-                    self._choose_probability_settings,
-                    X_encoded,
-                    y_encoded,
-                    weights,
-                    n_training,
-                )
-                self.tree_ = self._grow(X_encoded, y_encoded, weights)
-                settings = cv.result()
-        self._set_probabilities(
-            *settings,
-            lambda tree: node_sd(tree, X_encoded, weights, self._columns.is_nominal),
-        )
+        self.tree_ = self._grow(X_encoded, y_encoded, weights)
+        self._choose_and_set_probabilities(X_encoded, y_encoded, weights)
         return self
 
     def _grow(self, X_encoded, y_encoded, weights) -> Tree:
@@ -489,10 +461,21 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             split_info=np.where(leaf, 0.0, split_info[order]),
         )
 
-    def _settings_need_the_tree(self, n_training: int) -> bool:
-        """Whether choosing the probability settings reads ``tree_``: only "auto"
-        soft thresholds on data small enough for them (does it split a number?)."""
-        return self.soft_thresholds == "auto" and n_training <= SOFT_AUTO_MAX_ROWS
+    def _choose_and_set_probabilities(self, X_encoded, y_encoded, weights):
+        """Resolve the "auto" estimator / strength / soft width, then set them.
+
+        Sets ``smoothing_``, ``soft_thresholds_``, ``smoothing_strength_``,
+        ``tree_.soft_width`` and the node probabilities.
+        """
+        width, method, strength = self._choose_probability_settings(
+            X_encoded, y_encoded, weights, np.count_nonzero(weights)
+        )
+        self._set_probabilities(
+            width,
+            method,
+            strength,
+            lambda tree: node_sd(tree, X_encoded, weights, self._columns.is_nominal),
+        )
 
     def _has_numeric_split(self) -> bool:
         tree = self.tree_
@@ -509,7 +492,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         methods = AUTO_SMOOTHING if self.smoothing == "auto" else (self.smoothing,)
         if self.soft_thresholds == "auto":
             small = n_training <= SOFT_AUTO_MAX_ROWS
-            widths = WIDTH_GRID if small and self._has_numeric_split() else (0.0,)
+            widths = WIDTH_GRID if self._has_numeric_split() and small else (0.0,)
         else:
             widths = (float(self.soft_thresholds),)
         if self.smoothing_strength == "auto":
