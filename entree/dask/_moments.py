@@ -12,7 +12,7 @@ import dask
 import numpy as np
 
 from entree.dask import _partition
-from entree.tree._kernels._levelwise import node_moment_sums
+from entree.tree._kernels._soft import node_moment_sums, sd_from_sums
 
 
 def partition_moments(X_part, y_part, w_part, index, meta, spec, classes, rule, tree):
@@ -46,9 +46,4 @@ def distributed_node_sd(runner, parts, w_pieces, meta, spec, classes, rule, tree
         ]
     )
     s0, s1, s2 = runner.sum(sums)
-    sd = np.zeros(s0.shape[0])
-    filled = s0 > 0.0
-    mean = s1[filled] / s0[filled]
-    variance = s2[filled] / s0[filled] - mean * mean
-    sd[filled] = np.sqrt(np.maximum(variance, 0.0))
-    return sd
+    return sd_from_sums(s0, s1, s2)

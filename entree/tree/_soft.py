@@ -31,8 +31,9 @@ import numpy as np
 
 from entree.tree import _binning
 from entree.tree._kernels._soft import deal as _deal
-from entree.tree._kernels._soft import node_moments as _node_moments
+from entree.tree._kernels._soft import node_moment_sums as _node_moment_sums
 from entree.tree._kernels._soft import row_hashes as _row_hashes
+from entree.tree._kernels._soft import sd_from_sums as _sd_from_sums
 
 #: Candidate half-widths of the soft band, in standard deviations of the split column
 #: at the node ("auto"). 0 is the hard tree.
@@ -80,7 +81,7 @@ def node_sd(tree, X, weights, is_nominal) -> np.ndarray:
             scale[huge] = np.ldexp(1.0, -exponent.astype(np.int64))
             X = X * scale
             threshold = threshold * scale[np.maximum(tree.feature, 0)]
-    _, sd = _node_moments(
+    sums = _node_moment_sums(
         X,
         np.ascontiguousarray(weights, dtype=np.float64),
         np.ascontiguousarray(tree.feature, dtype=np.int64),
@@ -91,6 +92,7 @@ def node_sd(tree, X, weights, is_nominal) -> np.ndarray:
         np.ascontiguousarray(tree.branch_weight, dtype=np.float64),
         np.ascontiguousarray(is_nominal, dtype=np.bool_).view(np.uint8),
     )
+    sd = _sd_from_sums(*sums)
     if (scale != 1.0).any():
         sd = sd / scale[np.maximum(tree.feature, 0)]
     return sd

@@ -9,7 +9,7 @@ from entree.tree._kernels._common cimport float64_t, int64_t, uint8_t, uint64_t
 import numpy as np
 
 
-def node_moments(
+def node_moment_sums(
     const float64_t[:, ::1] X,
     const float64_t[::1] weights,
     const int64_t[::1] feature,
@@ -20,26 +20,25 @@ def node_moments(
     const float64_t[::1] share,
     const uint8_t[::1] nominal,
 ):
-    """Weighted count and sd of the split column at every numeric node: (s0, sd).
+    """Weighted sums (s0, s1, s2) of (x - threshold) at every numeric node.
 
     Training rows are routed as in the builder: one branch by value, every branch
     with the ``branch_weight`` shares (``share``) when the value is missing or a
     category the node never saw. Moments are taken about the threshold (a value
     inside the column's range) to avoid cancellation. ``nominal`` is a bool array
-    viewed as uint8.
+    viewed as uint8. Sums over parts of the rows add up (entree.dask sums them
+    over partitions); :func:`sd_from_sums` turns them into the sd.
     """
     cdef Py_ssize_t n_nodes = feature.shape[0]
-    cdef Py_ssize_t i, sp, v
+    cdef Py_ssize_t i, sp
     cdef int64_t node, f, start, child, code, j, c
-    cdef float64_t w, x, d, m, var
+    cdef float64_t w, x, d
     s0_array = np.zeros(n_nodes)
     s1_array = np.zeros(n_nodes)
     s2_array = np.zeros(n_nodes)
-    sd_array = np.zeros(n_nodes)
     cdef float64_t[::1] s0 = s0_array
     cdef float64_t[::1] s1 = s1_array
     cdef float64_t[::1] s2 = s2_array
-    cdef float64_t[::1] sd = sd_array
     cdef int64_t *stack_node = <int64_t *>malloc((n_nodes + 1) * sizeof(int64_t))
     cdef float64_t *stack_weight = <float64_t *>malloc((n_nodes + 1) * sizeof(float64_t))
     if stack_node == NULL or stack_weight == NULL:
@@ -87,15 +86,26 @@ def node_moments(
                         sp += 1
                     node = children[start]
                     w = w * share[node]
-        for v in range(n_nodes):
+    free(stack_node)
+    free(stack_weight)
+    return s0_array, s1_array, s2_array
+
+
+def sd_from_sums(const float64_t[::1] s0, const float64_t[::1] s1,
+                 const float64_t[::1] s2):
+    """Weighted sd per node from :func:`node_moment_sums` (0 where s0 is 0)."""
+    cdef Py_ssize_t v
+    cdef float64_t m, var
+    sd_array = np.zeros(s0.shape[0])
+    cdef float64_t[::1] sd = sd_array
+    with nogil:
+        for v in range(s0.shape[0]):
             if s0[v] > 0.0:
                 m = s1[v] / s0[v]
                 var = s2[v] / s0[v] - m * m
                 # max(var, 0.0) as Python takes it (a NaN stays NaN)
                 sd[v] = sqrt(0.0 if 0.0 > var else var)
-    free(stack_node)
-    free(stack_weight)
-    return s0_array, sd_array
+    return sd_array
 
 
 cdef inline uint64_t _row_hash(const float64_t[:, ::1] X, const uint64_t[:, ::1] X_bits,
