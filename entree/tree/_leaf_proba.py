@@ -41,6 +41,7 @@ import numpy as np
 from entree.tree._kernels._leaf_proba import (
     average_over_prunings as _average_over_prunings,
 )
+from entree.tree._kernels._leaf_proba import deviation_below as _deviation_below
 from entree.tree._kernels._leaf_proba import loo_log_loss as _loo_log_loss
 from entree.tree._kernels._leaf_proba import shrink as _shrink
 
@@ -238,19 +239,11 @@ def deviation_below(tree, node_proba) -> np.ndarray:
     leaf predicting ``node_proba[v]`` moves each of its class probabilities by at
     most this much.
     """
-    node_proba = np.asarray(node_proba, dtype=np.float64)
-    high = np.where(tree.is_leaf[:, None], node_proba, -np.inf)
-    low = np.where(tree.is_leaf[:, None], node_proba, np.inf)
-    parent, depth = tree.parent, tree.depth
-    # the nodes grouped by depth once (ids increasing within a depth)
-    by_depth = np.argsort(depth, kind="stable")
-    start = np.searchsorted(depth[by_depth], np.arange(tree.max_depth + 2))
-    for d in range(tree.max_depth, 0, -1):  # children before parents
-        nodes = by_depth[start[d] : start[d + 1]]
-        np.maximum.at(high, parent[nodes], high[nodes])
-        np.minimum.at(low, parent[nodes], low[nodes])
-    gap = np.maximum(high - node_proba, node_proba - low).max(axis=1)
-    return np.where(tree.is_leaf, 0.0, gap)
+    return _deviation_below(
+        np.ascontiguousarray(node_proba, dtype=np.float64),
+        np.ascontiguousarray(tree.parent, dtype=np.int64),
+        np.ascontiguousarray(tree.is_leaf, dtype=np.bool_).view(np.uint8),
+    )
 
 
 def collapse_negligible(tree, node_proba, min_change: float):

@@ -32,7 +32,9 @@ import numpy as np
 from entree.tree import _binning
 from entree.tree._kernels._soft import deal as _deal
 from entree.tree._kernels._soft import node_moment_sums as _node_moment_sums
+from entree.tree._kernels._soft import positive_class_counts as _positive_class_counts
 from entree.tree._kernels._soft import row_hashes as _row_hashes
+from entree.tree._kernels._soft import rows_below as _rows_below
 from entree.tree._kernels._soft import sd_from_sums as _sd_from_sums
 
 #: Candidate half-widths of the soft band, in standard deviations of the split column
@@ -132,22 +134,24 @@ def fold_ids(X, y, weights, k: int, max_rows: int, seed: int = CV_SEED) -> np.nd
     with the smallest hashes), so the CV costs the same for any n. Rows of weight 0
     are left out.
     """
-    y = np.asarray(y, dtype=np.int64)
+    y = np.ascontiguousarray(y, dtype=np.int64)
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
     n = y.shape[0]
     folds = np.full(n, -1, dtype=np.int64)
-    use = np.flatnonzero(np.asarray(weights) > 0)
-    if use.shape[0] == 0:
+    n_classes = int(y.max()) + 1 if n else 0
+    counts = _positive_class_counts(y, weights, n_classes)
+    n_used = int(counts.sum())
+    if n_used == 0:
         return folds
     X = np.ascontiguousarray(X, dtype=np.float64)
     hashes = _row_hashes(X, X.view(np.uint64), y, seed, _binning._threads_for(X.size))
-    counts = np.bincount(y[use], minlength=int(y.max()) + 1)
-    quota = np.full(counts.shape[0], n, dtype=np.int64)
-    if use.shape[0] > max_rows:
-        quota = np.ceil(max_rows * counts / use.shape[0]).astype(np.int64)
+    quota = np.full(n_classes, n, dtype=np.int64)
+    share = np.full(n_classes, 2.0)  # above every hash fraction: all rows
+    if n_used > max_rows:
+        quota = np.ceil(max_rows * counts / n_used).astype(np.int64)
         # sort only a generous share of each class, picked by its hash
         share = np.minimum(1.0, (2.0 * quota + 8.0) / np.maximum(counts, 1))
-        unit = (hashes[use] >> np.uint64(11)).astype(np.float64) / 2.0**53
-        use = use[unit < share[y[use]]]
+    use = _rows_below(hashes, y, weights, share)
     rows = use[np.argsort(hashes[use], kind="stable")]
     _deal(rows, hashes, y, quota, k, folds)
     return folds
@@ -196,9 +200,12 @@ def choose_by_cv(
     candidates = list(candidates)
     losses = np.zeros((widths.shape[0], len(candidates)))
     folds = fold_ids(X, y, weights, k, max_rows)
+    # the few rows in the CV (ascending), so that no fold scans all n
+    chosen = np.flatnonzero(folds >= 0)
+    chosen_fold = folds[chosen]
     for fold in range(k):
-        held = np.flatnonzero(folds == fold)
-        sub = np.flatnonzero((folds >= 0) & (folds != fold))
+        held = chosen[chosen_fold == fold]
+        sub = chosen[chosen_fold != fold]
         if held.shape[0] == 0 or sub.shape[0] == 0:
             continue
         tree = grow(X[sub], y[sub], weights[sub])

@@ -183,3 +183,45 @@ def average_over_prunings(
             for k in range(n_classes):
                 mixed[v, k] += left[v] * proba[v, k]
     return mixed_array, stop_array
+
+
+def deviation_below(
+    const float64_t[:, ::1] node_proba,
+    const int64_t[::1] parent,
+    const uint8_t[::1] is_leaf,
+):
+    """Per node, max over the leaves L under it and classes c of
+    |node_proba[L, c] - node_proba[v, c]| (0 at leaves).
+
+    Parents precede children, so one backward pass carries each class's highest and
+    lowest leaf value up to every ancestor.
+    """
+    cdef Py_ssize_t n_nodes = node_proba.shape[0]
+    cdef Py_ssize_t n_classes = node_proba.shape[1]
+    cdef Py_ssize_t v, k
+    cdef int64_t p
+    cdef float64_t gap
+    high_array = np.full((n_nodes, n_classes), -np.inf)
+    low_array = np.full((n_nodes, n_classes), np.inf)
+    gap_array = np.zeros(n_nodes)
+    cdef float64_t[:, ::1] high = high_array
+    cdef float64_t[:, ::1] low = low_array
+    cdef float64_t[::1] out = gap_array
+    with nogil:
+        for v in range(n_nodes - 1, -1, -1):
+            if is_leaf[v]:
+                for k in range(n_classes):
+                    high[v, k] = node_proba[v, k]
+                    low[v, k] = node_proba[v, k]
+            else:
+                gap = 0.0
+                for k in range(n_classes):
+                    gap = max(gap, high[v, k] - node_proba[v, k])
+                    gap = max(gap, node_proba[v, k] - low[v, k])
+                out[v] = gap
+            p = parent[v]
+            if p >= 0:
+                for k in range(n_classes):
+                    high[p, k] = max(high[p, k], high[v, k])
+                    low[p, k] = min(low[p, k], low[v, k])
+    return gap_array

@@ -177,3 +177,46 @@ def deal(
             group = rank[c] - 1
             if group < quota[c]:
                 folds[i] = group % k
+
+
+def positive_class_counts(
+    const int64_t[::1] y, const float64_t[::1] weights, Py_ssize_t n_classes
+):
+    """Rows of each class with a positive weight."""
+    cdef Py_ssize_t i
+    counts_array = np.zeros(n_classes, dtype=np.int64)
+    cdef int64_t[::1] counts = counts_array
+    with nogil:
+        for i in range(y.shape[0]):
+            if weights[i] > 0.0:
+                counts[y[i]] += 1
+    return counts_array
+
+
+def rows_below(
+    const uint64_t[::1] hashes,
+    const int64_t[::1] y,
+    const float64_t[::1] weights,
+    const float64_t[::1] share,
+):
+    """Rows of positive weight whose hash, read as a fraction of [0, 1) from its top
+    53 bits, is below their class's ``share`` (in row order)."""
+    cdef Py_ssize_t n = y.shape[0]
+    cdef Py_ssize_t i, m = 0
+    with nogil:
+        for i in range(n):
+            if weights[i] > 0.0 and _hash_fraction(hashes[i]) < share[y[i]]:
+                m += 1
+    rows_array = np.empty(m, dtype=np.int64)
+    cdef int64_t[::1] rows = rows_array
+    m = 0
+    with nogil:
+        for i in range(n):
+            if weights[i] > 0.0 and _hash_fraction(hashes[i]) < share[y[i]]:
+                rows[m] = i
+                m += 1
+    return rows_array
+
+
+cdef inline float64_t _hash_fraction(uint64_t h) noexcept nogil:
+    return (<float64_t>(h >> 11)) / 9007199254740992.0  # 2 ** 53
