@@ -370,6 +370,11 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             float(self.min_gain),
             self.criterion == "gain_ratio",
         )
+        if not (self.pruning == "error_based" and self.subtree_raising):
+            # only subtree raising reads the binned cases again: let them go before
+            # the node arrays are copied into the Tree (the fit's peak on big data)
+            del codes
+            return self._tree_from_grown(grown, bins)
         return self._tree_from_grown(grown, bins, codes, y_encoded, weights)
 
     def _tree_from_grown(self, grown, bins, codes=None, y_encoded=None, weights=None):

@@ -1186,6 +1186,8 @@ cdef int _merge_tasks(Builder *b) noexcept nogil:
         for l in range(1, r.count):
             fc = r.first_child[l]
             _copy_node(&merged, sub + l, r, l, K, sub + fc if fc >= 0 else -1)
+        # merged: let go of the task's copy now, not with the builder
+        _free_nodes(&b.tasks[t].result.nodes)
     merged.count = total
     free(new_id)
     free(base)
@@ -1240,6 +1242,22 @@ cdef Status _start(Builder *b, const code_t *codes, Py_ssize_t hist_budget) noex
 cdef int _raise_pending() except -1:
     """Hand the exception set by a signal handler (e.g. KeyboardInterrupt) on."""
     return -1
+
+
+cdef object _take_i64(int64_t **data, Py_ssize_t n):
+    """The n values at data[0] as a numpy array; the C array is freed."""
+    out = _array_i64(data[0], n)
+    free(data[0])
+    data[0] = NULL
+    return out
+
+
+cdef object _take_f64(float64_t **data, Py_ssize_t n):
+    """The n values at data[0] as a numpy array; the C array is freed."""
+    out = _array_f64(data[0], n)
+    free(data[0])
+    data[0] = NULL
+    return out
 
 
 cdef object _array_i64(const int64_t *data, Py_ssize_t n):
@@ -1341,21 +1359,24 @@ def grow_tree(
             )
         if status == INTERRUPTED:
             _raise_pending()
+        # each array copied out and its source freed in turn: the nodes are held
+        # about once, not twice, at the end of the fit
         n = b.nodes.count
-        value = _array_f64(b.nodes.value, n * n_classes).reshape(n, n_classes)
+        feature = _take_i64(&b.nodes.feature, n)
+        cut_lo = _take_i64(&b.nodes.cut_lo, n)
+        cut_hi = _take_i64(&b.nodes.cut_hi, n)
+        first_child = _take_i64(&b.nodes.first_child, n)
+        n_children = _take_i64(&b.nodes.n_children, n)
+        branch_code = _take_i64(&b.nodes.branch_code, n)
+        branch_weight = _take_f64(&b.nodes.branch_weight, n)
+        value = _take_f64(&b.nodes.value, n * n_classes).reshape(n, n_classes)
+        n_rows = _take_i64(&b.nodes.n_rows, n)
+        depth = _take_i64(&b.nodes.depth, n)
+        gain = _take_f64(&b.nodes.gain, n)
+        split_info = _take_f64(&b.nodes.split_info, n)
         return (
-            _array_i64(b.nodes.feature, n),
-            _array_i64(b.nodes.cut_lo, n),
-            _array_i64(b.nodes.cut_hi, n),
-            _array_i64(b.nodes.first_child, n),
-            _array_i64(b.nodes.n_children, n),
-            _array_i64(b.nodes.branch_code, n),
-            _array_f64(b.nodes.branch_weight, n),
-            value,
-            _array_i64(b.nodes.n_rows, n),
-            _array_i64(b.nodes.depth, n),
-            _array_f64(b.nodes.gain, n),
-            _array_f64(b.nodes.split_info, n),
+            feature, cut_lo, cut_hi, first_child, n_children, branch_code,
+            branch_weight, value, n_rows, depth, gain, split_info,
         )
     finally:
         _free_builder(&b)
