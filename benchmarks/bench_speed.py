@@ -3,7 +3,9 @@
 Data: sklearn's make_classification (5 classes, 10 informative of 20 features), a 75/25
 split. Times are process CPU seconds with one thread for every library
 (threadpoolctl's limit, which entree's OpenMP kernels honour), the median of --repeats
-runs; accuracy is on the held-out quarter. ``--threads N`` instead runs entree with N
+runs; accuracy is on the held-out quarter. "C4.5 previous" is C45Classifier with the
+defaults it had before the probabilities work (pruned, m-estimate, every soft band
+followed), beside the current default in the same run. ``--threads N`` instead runs entree with N
 threads and prints wall-clock seconds of its fit beside the one-thread wall time (the tree
 is the same for any thread count); the one- and N-thread fits alternate.
 
@@ -27,6 +29,14 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from entree import C45Classifier, ID3Classifier
+
+# C45Classifier's defaults before unpruned trees with the pruning average
+PREVIOUS_DEFAULT = dict(
+    pruning="error_based",
+    smoothing="m_estimate",
+    soft_min_share=0.0,
+    subtree_min_change=0.0,
+)
 
 
 def cpu_time(fn):
@@ -124,6 +134,9 @@ def main(argv=None):
         ),
         "entree C4.5": C45Classifier,
         "entree ID3": ID3Classifier,
+        # the C4.5 default before the probabilities work (issue #12), to show what
+        # the new default costs in the same run
+        "C4.5 previous": partial(C45Classifier, **PREVIOUS_DEFAULT),
     }
     print(
         f"{'rows':>9} {'model':16} {'fit s':>8} {'x faster':>8} {'proba s':>8} "
