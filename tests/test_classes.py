@@ -86,6 +86,20 @@ def test_same_data_same_tree():
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
 
 
+def test_default_tree_grows_a_branch_for_a_single_case():
+    # C4.5 (and J48) need two cases in two branches (m = 2); the default keeps
+    # the grown tree and averages over its prunings, and m = 1 scored better
+    X = np.arange(10.0).reshape(-1, 1)
+    y = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    model = C45Classifier().fit(X, y)
+    tree = model.tree_
+    assert sorted(tree.n_node_samples[tree.is_leaf].tolist()) == [1, 9]
+    low, high = model.predict_proba([[0.0], [5.0]])[:, 1]
+    assert low > 0.5 > high
+    c45_m = C45Classifier(min_samples_leaf=2).fit(X, y)
+    assert c45_m.get_n_leaves() == 1
+
+
 def test_pruning_shrinks_the_tree_and_confidence_controls_it():
     X, y = make_classification(3000, n_features=10, flip_y=0.2, random_state=2)
     unpruned = C45Classifier(pruning=None).fit(X, y).get_n_leaves()

@@ -669,9 +669,13 @@ class C45Classifier(BaseEntropyTree):
         Minimum weighted number of cases a node needs to be split. Cases are
         rows, or sample weights expressed in cases (see ``fit``): scaling all
         sample weights changes nothing.
-    min_samples_leaf : float, default=2
+    min_samples_leaf : float, default=1
         C4.5's m: a test is only used if at least two of its branches hold this
-        weighted number of cases (numeric cuts need it on both sides).
+        weighted number of cases (numeric cuts need it on both sides). C4.5 and
+        J48 use 2; the default tree is not pruned and its leaves average over
+        its prunings, which weigh a branch of one case by how much it explains,
+        and 1 scored better (see entree/_docs/probabilities.md). Set 2 with
+        ``pruning="error_based"`` for C4.5's tree.
     min_gain : float, default=0.0
         A split must gain more than this many bits per case.
     pruning : {"error_based"} or None, default=None
@@ -810,7 +814,7 @@ class C45Classifier(BaseEntropyTree):
         criterion="gain_ratio",
         max_depth=None,
         min_samples_split=2,
-        min_samples_leaf=2,
+        min_samples_leaf=1,
         min_gain=0.0,
         pruning=None,
         confidence=0.25,
