@@ -58,7 +58,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     >>> model = DaskC45Classifier(smoothing_strength=1.0, soft_thresholds=0.0)
     >>> model = model.fit(data.drop(columns="target"), data["target"])
     >>> model.to_local().get_n_leaves()
-    7
+    10
     """
 
     _local_class = C45Classifier
@@ -69,7 +69,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         criterion="gain_ratio",
         max_depth=None,
         min_samples_split=2,
-        min_samples_leaf=2,
+        min_samples_leaf=1,
         min_gain=0.0,
         pruning=None,
         confidence=0.25,
