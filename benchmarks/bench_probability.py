@@ -22,10 +22,11 @@ hierarchical shrinkage toward the parent and the average over prunings, at fixed
 strengths, at "auto" = closed-form leave-one-out, and "*_cv" = internal 5-fold CV on
 the training fold), on pruned (CF 0.25, 0.5) and unpruned trees. Whole estimators
 ("estimator + variant"): C45Classifier fitted per fold with the parameters in
-ESTIMATORS, "default" being C45Classifier() itself (unpruned; estimator, strength and
-soft width chosen by its internal CV on the training fold), beside
+ESTIMATORS, "default" being C45Classifier() itself (unpruned; branch minimum,
+estimator, strength and soft width chosen by its internal CV on the training fold),
+beside
 "previous_default" (pruned, m-estimate, every soft band followed, C4.5's m = 2), the
-new default's parts one at a time (min_samples_leaf 2 instead of 1, pruning, the
+new default's parts one at a time (min_samples_leaf 2 or 1 instead of "auto", pruning, the
 pruning average, soft_min_share, subtree_min_change), and earlier alternatives on
 the pruned tree (with m = 2, as the tree families above).
 
@@ -208,6 +209,7 @@ ESTIMATORS = {
     "previous_default": _PREVIOUS,
     # the new default's parts, one at a time
     "min_leaf_2": dict(min_samples_leaf=2),
+    "min_leaf_1": dict(min_samples_leaf=1),
     "unpruned_m_est": dict(smoothing="m_estimate"),
     "pruned_auto": dict(pruning="error_based"),
     "pavg_only": dict(smoothing="pruning_average"),
