@@ -255,6 +255,7 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
                     est.soft_thresholds_,
                     est.smoothing_strength_ or np.nan,
                     float(est.smoothing_ == "pruning_average"),
+                    float(est.min_samples_leaf_ == 1.0),
                 )
             )
             pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
@@ -425,9 +426,12 @@ def main(argv=None) -> int:
             strength = (
                 ""
                 if not picks
-                else "width {:.2f} m {:.1f}, pruning average in {:.0%}".format(
+                else (
+                    "width {:.2f} m {:.1f}, pruning average in {:.0%}, "
+                    "min_samples_leaf 1 in {:.0%}"
+                ).format(
                     *np.nanmedian(np.array(picks, dtype=float)[:, :2], axis=0),
-                    np.mean(np.array(picks, dtype=float)[:, 2]),
+                    *np.mean(np.array(picks, dtype=float)[:, 2:], axis=0),
                 )
             )
             ref_ll = j48a.loc[n] if j48a is not None else np.nan
