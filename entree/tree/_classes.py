@@ -704,10 +704,10 @@ class C45Classifier(BaseEntropyTree):
         J48 use 2. "auto" chooses 1 or 2 by the internal cross-validation that
         chooses the leaf estimator (trees grown with each on the same folds; the
         value used is in ``min_samples_leaf_``), and is 2 above 100,000
-        training rows (where the CV sees a small sample): the default tree is not pruned
-        and its leaves average over its prunings, which weigh a branch of one
-        case by how much it explains, and on small data such branches often
-        pay (see entree/_docs/probabilities.md). Set 2 with
+        training rows, where the CV sees a small sample. The default tree is
+        not pruned and its leaves average over its prunings, which weigh a
+        branch of one case by how much it explains; on small data such
+        branches often pay (see entree/_docs/probabilities.md). Set 2 with
         ``pruning="error_based"`` for C4.5's tree.
     min_gain : float, default=0.0
         A split must gain more than this many bits per case.
