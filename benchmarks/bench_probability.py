@@ -22,12 +22,13 @@ hierarchical shrinkage toward the parent and the average over prunings, at fixed
 strengths, at "auto" = closed-form leave-one-out, and "*_cv" = internal 5-fold CV on
 the training fold), on pruned (CF 0.25, 0.5) and unpruned trees. Whole estimators
 ("estimator + variant"): C45Classifier fitted per fold with the parameters in
-ESTIMATORS, "default" being C45Classifier() itself (unpruned; estimator, strength and
-soft width chosen by its internal CV on the training fold), beside
-"previous_default" (pruned, m-estimate, every soft band followed), the new
-default's parts one at a time (pruning, the pruning average, soft_min_share,
-subtree_min_change), and
-earlier alternatives on the pruned tree.
+ESTIMATORS, "default" being C45Classifier() itself (unpruned; branch minimum,
+estimator, strength and soft width chosen by its internal CV on the training fold),
+beside
+"previous_default" (pruned, m-estimate, every soft band followed, C4.5's m = 2), the
+new default's parts one at a time (min_samples_leaf 2 or 1 instead of "auto", pruning, the
+pruning average, soft_min_share, subtree_min_change), and earlier alternatives on
+the pruned tree (with m = 2, as the tree families above).
 
 Besides the summary it prints the per-dataset log-loss of the recommended default
 against J48 -A (reference.csv, column j48_laplace) and, for the datasets with missing
@@ -68,7 +69,13 @@ def _score(*args):
 
 # Tree variants: name -> C45Classifier parameters (smoothing is replaced afterwards).
 # Hard thresholds, one estimator and a fixed strength, so that fit does no internal CV.
-_HARD = dict(soft_thresholds=0.0, smoothing="m_estimate", smoothing_strength=2.0)
+# C4.5's m = 2 (the default before min_samples_leaf became 1), as J48 -M 2.
+_HARD = dict(
+    soft_thresholds=0.0,
+    smoothing="m_estimate",
+    smoothing_strength=2.0,
+    min_samples_leaf=2,
+)
 TREES = {
     "pruned": dict(pruning="error_based", confidence=0.25, **_HARD),
     "cf0.5": dict(pruning="error_based", confidence=0.5, **_HARD),
@@ -191,11 +198,18 @@ def evaluate(name: str, trees: list[str], smoothings: list[str]) -> dict:
 # Each variant is C45Classifier with these parameters (the first is the default). The
 # "auto" values are chosen inside fit by internal CV on the training fold alone.
 # The previous default: the pruned tree, m-estimate leaves, every soft band followed.
-_PREVIOUS = dict(pruning="error_based", smoothing="m_estimate", soft_min_share=0.0)
+_PREVIOUS = dict(
+    pruning="error_based",
+    smoothing="m_estimate",
+    soft_min_share=0.0,
+    min_samples_leaf=2,
+)
 ESTIMATORS = {
     "default": {},
     "previous_default": _PREVIOUS,
     # the new default's parts, one at a time
+    "min_leaf_2": dict(min_samples_leaf=2),
+    "min_leaf_1": dict(min_samples_leaf=1),
     "unpruned_m_est": dict(smoothing="m_estimate"),
     "pruned_auto": dict(pruning="error_based"),
     "pavg_only": dict(smoothing="pruning_average"),
@@ -241,6 +255,7 @@ def evaluate_estimators(name: str, variants: list[str]) -> dict:
                     est.soft_thresholds_,
                     est.smoothing_strength_ or np.nan,
                     float(est.smoothing_ == "pruning_average"),
+                    float(est.min_samples_leaf_ == 1.0),
                 )
             )
             pos = np.searchsorted(classes, np.asarray(est.classes_).astype(str))
@@ -411,9 +426,12 @@ def main(argv=None) -> int:
             strength = (
                 ""
                 if not picks
-                else "width {:.2f} m {:.1f}, pruning average in {:.0%}".format(
+                else (
+                    "width {:.2f} m {:.1f}, pruning average in {:.0%}, "
+                    "min_samples_leaf 1 in {:.0%}"
+                ).format(
                     *np.nanmedian(np.array(picks, dtype=float)[:, :2], axis=0),
-                    np.mean(np.array(picks, dtype=float)[:, 2]),
+                    *np.mean(np.array(picks, dtype=float)[:, 2:], axis=0),
                 )
             )
             ref_ll = j48a.loc[n] if j48a is not None else np.nan

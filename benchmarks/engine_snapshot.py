@@ -32,7 +32,10 @@ FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
 # C45Classifier's defaults when the reference was recorded (pruned, m-estimate, soft
 # bands followed to any share); "c45" and the fold-0 model use them
 RECORDED_DEFAULT = dict(
-    pruning="error_based", smoothing="m_estimate", soft_min_share=0.0
+    pruning="error_based",
+    smoothing="m_estimate",
+    soft_min_share=0.0,
+    min_samples_leaf=2,
 )
 
 MODELS = {

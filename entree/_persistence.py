@@ -37,9 +37,10 @@ holding one object with these keys:
     The probabilities each node predicts, shape (node_count, n_classes).
 ``fitted`` : object, optional
     ``{"soft_thresholds_": float, "smoothing_strength_": float or null,
-    "smoothing_": str}``, the values fit chose (for "auto" parameters).
-    ``smoothing_`` is optional: without it the ``smoothing`` parameter is used
-    (files written before ``smoothing="auto"`` existed).
+    "smoothing_": str, "min_samples_leaf_": float}``, the values fit chose (for
+    "auto" parameters). ``smoothing_`` and ``min_samples_leaf_`` are optional:
+    without them the ``smoothing`` / ``min_samples_leaf`` parameter is used
+    (files written before those parameters could be "auto").
 
 Labels and categories are JSON strings, integers, floats or booleans and come back
 with exactly that Python type (numpy scalars are saved as the Python scalar they
@@ -234,6 +235,7 @@ def to_dict(model) -> dict:
             "soft_thresholds_": _fitted_number(model, "soft_thresholds_"),
             "smoothing_strength_": _fitted_number(model, "smoothing_strength_"),
             "smoothing_": getattr(model, "smoothing_", model.smoothing),
+            "min_samples_leaf_": _fitted_number(model, "min_samples_leaf_"),
         },
     }
 
@@ -741,6 +743,13 @@ def from_dict(document: dict):
             f"{', '.join(map(repr, SMOOTHING_METHODS))}."
         )
     model.smoothing_ = smoothing
+    leaf = fitted.get("min_samples_leaf_", model.min_samples_leaf)
+    if isinstance(leaf, bool) or not isinstance(leaf, (int, float)):
+        _fail(f"fitted['min_samples_leaf_'] must be a positive number, got {leaf!r}.")
+    leaf = float(leaf)
+    if not (math.isfinite(leaf) and leaf > 0):
+        _fail(f"fitted['min_samples_leaf_'] must be a positive number, got {leaf!r}.")
+    model.min_samples_leaf_ = leaf
     return model
 
 

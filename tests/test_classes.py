@@ -18,6 +18,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from entree import C45Classifier, ID3Classifier
 from entree.entropy import information_gain
+from entree.tree._soft import choose_by_cv
 
 
 def play_tennis():
@@ -86,11 +87,69 @@ def test_same_data_same_tree():
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
 
 
+@pytest.mark.parametrize("name", ["penguins", "iris"])
+def test_min_samples_leaf_auto_takes_the_minimum_the_internal_cv_prefers(
+    monkeypatch, name
+):
+    from entree.datasets import load_penguins
+    from entree.tree import _classes
+
+    if name == "penguins":
+        X, y = load_penguins(return_X_y=True, as_frame=True)
+    else:
+        X, y = load_iris(return_X_y=True)
+    best_losses = []  # one CV per candidate minimum, on the same folds
+
+    def recording(*args, **kwargs):
+        result = choose_by_cv(*args, **kwargs)
+        best_losses.append(result[2].min())
+        return result
+
+    monkeypatch.setattr(_classes, "choose_by_cv", recording)
+    auto = C45Classifier().fit(X, y)
+    assert len(best_losses) == len(_classes.AUTO_MIN_SAMPLES_LEAF) == 2
+    chosen = _classes.AUTO_MIN_SAMPLES_LEAF[int(np.argmin(best_losses))]
+    assert auto.min_samples_leaf_ == chosen
+    # the tree and its probabilities are those of the chosen minimum set by hand
+    fixed = C45Classifier(min_samples_leaf=chosen).fit(X, y)
+    assert auto.get_n_leaves() == fixed.get_n_leaves()
+    np.testing.assert_array_equal(auto.predict_proba(X), fixed.predict_proba(X))
+    assert auto.rank_splits(X, y).equals(fixed.rank_splits(X, y))
+
+
+def test_min_samples_leaf_auto_tries_single_case_branches_on_small_data():
+    # penguins: the CV prefers 1 (C4.5's m is 2), and the tree has a leaf of one case
+    from entree.datasets import load_penguins
+
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    model = C45Classifier().fit(X, y)
+    assert model.min_samples_leaf_ == 1.0
+    assert C45Classifier(min_samples_leaf=2).fit(X, y).min_samples_leaf_ == 2.0
+
+
+def test_min_samples_leaf_auto_is_c45s_two_above_the_soft_auto_bound(monkeypatch):
+    from entree.datasets import load_penguins
+    from entree.tree import _classes
+
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    monkeypatch.setattr(_classes, "SOFT_AUTO_MAX_ROWS", 100)  # penguins has 344
+    model = C45Classifier().fit(X, y)
+    assert model.min_samples_leaf_ == 2.0
+    assert model.soft_thresholds_ == 0.0  # the same bound keeps thresholds hard
+
+
+def test_min_samples_leaf_rejects_other_strings():
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="min_samples_leaf"):
+        C45Classifier(min_samples_leaf="sometimes").fit(X, y)
+
+
 def test_pruning_shrinks_the_tree_and_confidence_controls_it():
     X, y = make_classification(3000, n_features=10, flip_y=0.2, random_state=2)
-    unpruned = C45Classifier(pruning=None).fit(X, y).get_n_leaves()
-    default = C45Classifier(pruning="error_based").fit(X, y).get_n_leaves()
-    harsh = C45Classifier(pruning="error_based", confidence=0.01).fit(X, y)
+    c45 = dict(min_samples_leaf=2)  # one grown tree for all three
+    unpruned = C45Classifier(pruning=None, **c45).fit(X, y).get_n_leaves()
+    default = C45Classifier(pruning="error_based", **c45).fit(X, y).get_n_leaves()
+    harsh = C45Classifier(pruning="error_based", confidence=0.01, **c45).fit(X, y)
     harsh = harsh.get_n_leaves()
     assert harsh < default < unpruned
 

@@ -196,11 +196,26 @@ def test_auto_probability_settings_are_the_in_memory_choice():
     fitted = DaskC45Classifier().fit(Xd, yd)
     assert fitted.soft_thresholds_ == reference.soft_thresholds_
     assert fitted.smoothing_strength_ == reference.smoothing_strength_
+    assert fitted.min_samples_leaf_ == reference.min_samples_leaf_
     assert reference.soft_thresholds_ > 0  # soft bands: sd summed over partitions
     assert_same_tree(fitted, reference, Xd, X)
     np.testing.assert_allclose(
         fitted.tree_.soft_width, reference.tree_.soft_width, rtol=1e-9, atol=1e-12
     )
+
+
+def test_min_samples_leaf_auto_is_the_in_memory_choice():
+    """The CV on the sample picks the minimum before the tree is grown with it."""
+    from entree.datasets import load_penguins
+
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    reference = C45Classifier().fit(X, y)
+    assert reference.min_samples_leaf_ == 1.0  # not C4.5's 2: the choice is passed on
+    Xd = dd.from_pandas(X, npartitions=3)
+    yd = dd.from_pandas(pd.Series(y, index=X.index), npartitions=3)
+    fitted = DaskC45Classifier().fit(Xd, yd)
+    assert fitted.min_samples_leaf_ == 1.0
+    assert_same_tree(fitted, reference, Xd, X)
 
 
 def test_up_to_50000_rows_the_sketch_is_every_row():

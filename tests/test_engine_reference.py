@@ -25,7 +25,10 @@ FLOAT_ARRAYS = tuple(name for name in NODE_ARRAYS if name not in INTEGER_ARRAYS)
 # the settings engine_snapshot.py records ("c45" was C45Classifier's default then:
 # pruned, m-estimate, soft bands followed to any share)
 RECORDED_DEFAULT = dict(
-    pruning="error_based", smoothing="m_estimate", soft_min_share=0.0
+    pruning="error_based",
+    smoothing="m_estimate",
+    soft_min_share=0.0,
+    min_samples_leaf=2,
 )
 MODELS = {
     "c45": lambda: C45Classifier(**RECORDED_DEFAULT),

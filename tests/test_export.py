@@ -225,9 +225,13 @@ def readable_trees():
     from entree.datasets import load_penguins, load_vote
 
     X, y = load_penguins(return_X_y=True, as_frame=True)
-    penguins = C45Classifier(pruning="error_based", smoothing="m_estimate").fit(X, y)
+    penguins = C45Classifier(
+        pruning="error_based", smoothing="m_estimate", min_samples_leaf=2
+    ).fit(X, y)
     X, y = load_vote(return_X_y=True, as_frame=True)
-    vote = C45Classifier(pruning=None, subtree_min_change=0.0).fit(X, y)
+    vote = C45Classifier(pruning=None, subtree_min_change=0.0, min_samples_leaf=2).fit(
+        X, y
+    )
     assert penguins.get_n_leaves() == 9
     assert 30 <= vote.get_n_leaves() <= 40
     return {"penguins": penguins, "vote": vote}

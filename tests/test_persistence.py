@@ -164,6 +164,26 @@ def test_to_dict_from_dict_without_a_file():
     _assert_same_model(loaded, model, X)
 
 
+def test_fitted_min_samples_leaf_round_trips_and_older_files_take_the_param():
+    from entree.datasets import load_penguins
+
+    X, y = load_penguins(return_X_y=True, as_frame=True)
+    model = C45Classifier().fit(X, y)  # "auto" chooses 1 here
+    document = to_dict(model)
+    assert document["fitted"]["min_samples_leaf_"] == model.min_samples_leaf_ == 1.0
+    loaded = from_dict(json.loads(json.dumps(document)))
+    assert loaded.min_samples_leaf_ == 1.0
+    assert loaded.rank_splits(X, y).equals(model.rank_splits(X, y))
+    # files written before min_samples_leaf could be "auto" hold a number in params
+    older = copy.deepcopy(document)
+    del older["fitted"]["min_samples_leaf_"]
+    older["params"]["min_samples_leaf"] = 2
+    assert from_dict(older).min_samples_leaf_ == 2.0
+    del document["fitted"]["min_samples_leaf_"]  # "auto" and no fitted value
+    with pytest.raises(ModelFileError, match="got 'auto'"):
+        from_dict(document)
+
+
 def test_save_needs_a_fitted_entree_model(tmp_path):
     with pytest.raises(NotFittedError):
         save_model(C45Classifier(), tmp_path / "m.json")
@@ -314,6 +334,14 @@ TAMPERING = [
     (
         lambda d: d["params"].update(class_weight={"yes": 2}),
         r"is an object but not a \{'dict'",
+    ),
+    (
+        lambda d: d["fitted"].update(min_samples_leaf_=-1),
+        r"fitted\['min_samples_leaf_'\] must be a positive number, got -1.0",
+    ),
+    (
+        lambda d: d["fitted"].update(min_samples_leaf_="auto"),
+        r"fitted\['min_samples_leaf_'\] must be a positive number, got 'auto'",
     ),
 ]
 

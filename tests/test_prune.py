@@ -25,6 +25,7 @@ Z = confidence_z(CF)
 # one tree, no internal CV: C4.5's pruned tree at fixed probabilities
 ONE_TREE = dict(
     pruning="error_based",
+    min_samples_leaf=2,
     soft_thresholds=0.0,
     smoothing="m_estimate",
     smoothing_strength=1.0,

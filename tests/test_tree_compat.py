@@ -142,9 +142,13 @@ def test_decision_path_ends_at_apply_for_rows_with_one_path():
     np.testing.assert_array_equal(path.sum(axis=1).A1, tree.depth[leaves] + 1)
 
 
-def test_decision_path_marks_every_branch_a_spread_row_follows():
+# with single-case branches (1) a spread row's visits at one level come from
+# groups (spread branches, single paths) whose node ids interleave
+@pytest.mark.parametrize("min_samples_leaf", [2, 1])
+def test_decision_path_marks_every_branch_a_spread_row_follows(min_samples_leaf):
     X, y = load_iris(return_X_y=True)
-    model = C45Classifier(soft_thresholds=0.0).fit(X, y)
+    model = C45Classifier(soft_thresholds=0.0, min_samples_leaf=min_samples_leaf)
+    model = model.fit(X, y)
     row = np.array([[5.9, 3.0, np.nan, np.nan]])  # missing at every petal test
     path = model.decision_path(row)
     visited = {step.node for step in explain(model, row)[0].steps}

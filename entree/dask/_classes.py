@@ -27,7 +27,8 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     criterion, max_depth, min_samples_split, min_samples_leaf, min_gain, pruning,
     confidence, smoothing, smoothing_strength, soft_thresholds, soft_min_share,
     subtree_min_change, max_bins, categorical_features, class_weight
-        As for :class:`entree.C45Classifier`.
+        As for :class:`entree.C45Classifier` ("auto" values are chosen on the
+        sample, before the tree is grown).
     subtree_raising : bool, default=False
         Must stay False: raising needs the training cases on the client.
     client : distributed.Client, default=None
@@ -39,7 +40,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_, n_classes_, n_features_in_, feature_names_in_, tree_,
-    smoothing_, soft_thresholds_, smoothing_strength_
+    smoothing_, soft_thresholds_, smoothing_strength_, min_samples_leaf_
         As for :class:`entree.C45Classifier`.
     level_report_ : list of dict
         Per level of growth: nodes, histograms counted and subtracted, batches,
@@ -69,7 +70,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         criterion="gain_ratio",
         max_depth=None,
         min_samples_split=2,
-        min_samples_leaf=2,
+        min_samples_leaf="auto",
         min_gain=0.0,
         pruning=None,
         confidence=0.25,

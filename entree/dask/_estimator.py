@@ -259,10 +259,20 @@ class _DaskTreeMixin:
             root_fixed = runner.sum(
                 runner.map(_partition.root_value, binned, args=(n_classes, scale))
             )
+            # "auto" settings (min_samples_leaf among them) by the in-memory CV on
+            # the sample, before the tree is grown with the chosen minimum
+            local._columns = spec
+            local.classes_ = classes
+            local.n_classes_ = n_classes
+            width, method, strength, local.min_samples_leaf_ = (
+                local._choose_probability_settings(
+                    X_sample, y_sample, sample_weights, stats["n_rows"]
+                )
+            )
             options = GrowOptions(
                 n_classes=n_classes,
                 criterion=_CRITERIA[local.criterion],
-                min_cases=float(local.min_samples_leaf),
+                min_cases=float(local.min_samples_leaf_),
                 min_samples_split=float(local.min_samples_split),
                 max_depth=-1 if local.max_depth is None else int(local.max_depth),
                 min_gain=float(local.min_gain),
@@ -287,17 +297,11 @@ class _DaskTreeMixin:
             runner.release(binned)
 
         # the fitted in-memory estimator: pruning, probabilities, as in its fit
-        local._columns = spec
-        local.classes_ = classes
-        local.n_classes_ = n_classes
         local.n_features_in_ = parts.n_features
         if parts.feature_names is not None:
             local.feature_names_in_ = parts.feature_names
         local.tree_ = local._tree_from_grown(
             grown, layout.mapper(stats["bin_min"], stats["bin_max"])
-        )
-        width, method, strength = local._choose_probability_settings(
-            X_sample, y_sample, sample_weights, stats["n_rows"]
         )
         local._set_probabilities(
             width,
@@ -316,6 +320,7 @@ class _DaskTreeMixin:
             "smoothing_",
             "soft_thresholds_",
             "smoothing_strength_",
+            "min_samples_leaf_",
         ):
             setattr(self, name, getattr(local, name))
         if parts.feature_names is not None:

@@ -60,6 +60,12 @@ from entree.tree._soft import (
 from entree.tree._tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
 _CRITERIA = {"gain": CRITERION_GAIN, "gain_ratio": CRITERION_GAIN_RATIO}
+#: The branch minimums min_samples_leaf="auto" chooses between by internal CV (ties to
+#: the first): 1 lets the average over prunings weigh single-case branches, C4.5's 2
+#: keeps them out where they only add noise. Above SOFT_AUTO_MAX_ROWS training rows
+#: "auto" is 2: the CV's subsample of 1500 rows there (make_classification, 1M rows)
+#: preferred 1, which made the tree 17% larger and its log-loss 0.004 worse.
+AUTO_MIN_SAMPLES_LEAF = (1.0, 2.0)
 # "laplace" and "none" have no strength
 _USES_STRENGTH = {name: name not in ("laplace", "none") for name in SMOOTHING_METHODS}
 
@@ -159,7 +165,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         "criterion": [StrOptions(set(_CRITERIA))],
         "max_depth": [Interval(Integral, 1, None, closed="left"), None],
         "min_samples_split": [Interval(Real, 0.0, None, closed="left")],
-        "min_samples_leaf": [Interval(Real, 0.0, None, closed="neither")],
+        "min_samples_leaf": [
+            Interval(Real, 0.0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "min_gain": [Interval(Real, 0.0, None, closed="left")],
         "pruning": [StrOptions({"error_based"}), None],
         "confidence": [Interval(Real, 0.0, 0.5, closed="right")],
@@ -338,16 +347,39 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         if not weights.sum() > 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
 
+        # the internal CV grows its own trees; the final one is grown once, after it
+        width, method, strength, self.min_samples_leaf_ = (
+            self._choose_probability_settings(
+                X_encoded, y_encoded, weights, np.count_nonzero(weights)
+            )
+        )
         self.tree_ = self._grow(X_encoded, y_encoded, weights)
-        self._choose_and_set_probabilities(X_encoded, y_encoded, weights)
+        self._set_probabilities(
+            width,
+            method,
+            strength,
+            lambda tree: node_sd(tree, X_encoded, weights, self._columns.is_nominal),
+        )
         return self
 
-    def _grow(self, X_encoded, y_encoded, weights) -> Tree:
+    def _leaf_minimums(self, n_training) -> tuple:
+        """The candidate ``min_samples_leaf`` values (one unless "auto")."""
+        if not isinstance(self.min_samples_leaf, str):
+            return (float(self.min_samples_leaf),)
+        if n_training > SOFT_AUTO_MAX_ROWS:
+            return (AUTO_MIN_SAMPLES_LEAF[-1],)
+        return AUTO_MIN_SAMPLES_LEAF
+
+    def _grow(self, X_encoded, y_encoded, weights, min_samples_leaf=None) -> Tree:
         """Grow (and prune) a hard tree on encoded rows with this estimator's params.
 
-        Rows of zero weight are left out first: they shape neither the bins nor
-        the tree (nor ``n_node_samples``), exactly as if they were not there.
+        ``min_samples_leaf`` None takes ``min_samples_leaf_`` (the value fit
+        uses). Rows of zero weight are left out first: they shape neither the
+        bins nor the tree (nor ``n_node_samples``), exactly as if they were not
+        there.
         """
+        if min_samples_leaf is None:
+            min_samples_leaf = self.min_samples_leaf_
         positive = weights > 0
         if not positive.all():
             X_encoded = X_encoded[positive]
@@ -364,7 +396,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             self._columns.is_nominal,
             self.n_classes_,
             _CRITERIA[self.criterion],
-            float(self.min_samples_leaf),
+            float(min_samples_leaf),
             float(self.min_samples_split),
             -1 if self.max_depth is None else int(self.max_depth),
             float(self.min_gain),
@@ -466,38 +498,29 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             split_info=np.where(leaf, 0.0, split_info[order]),
         )
 
-    def _choose_and_set_probabilities(self, X_encoded, y_encoded, weights):
-        """Resolve the "auto" estimator / strength / soft width, then set them.
-
-        Sets ``smoothing_``, ``soft_thresholds_``, ``smoothing_strength_``,
-        ``tree_.soft_width`` and the node probabilities.
-        """
-        width, method, strength = self._choose_probability_settings(
-            X_encoded, y_encoded, weights, np.count_nonzero(weights)
-        )
-        self._set_probabilities(
-            width,
-            method,
-            strength,
-            lambda tree: node_sd(tree, X_encoded, weights, self._columns.is_nominal),
-        )
-
     def _has_numeric_split(self) -> bool:
         tree = self.tree_
         return bool((~self._columns.is_nominal[tree.feature[~tree.is_leaf]]).any())
 
     def _choose_probability_settings(self, X_encoded, y_encoded, weights, n_training):
-        """(soft width, leaf estimator, strength): the fixed values, or "auto" by CV.
+        """(soft width, leaf estimator, strength, min_samples_leaf): the fixed
+        values, or "auto" by CV.
 
         The internal CV runs on the encoded rows given (the training set, or a
         sample of it: entree.dask passes a bounded one); ``n_training``, the
         training set's number of rows of positive weight, decides whether "auto"
-        tries soft thresholds at all.
+        tries soft thresholds at all (the data needs a numeric column too; a
+        tree without numeric splits gets width 0 in :meth:`_set_probabilities`).
+        With ``min_samples_leaf="auto"`` (up to ``SOFT_AUTO_MAX_ROWS``
+        training rows) the CV grows its trees with each candidate minimum on
+        the same folds, and the minimum whose best setting has the smallest
+        held-out log-loss wins.
         """
         methods = AUTO_SMOOTHING if self.smoothing == "auto" else (self.smoothing,)
         if self.soft_thresholds == "auto":
             small = n_training <= SOFT_AUTO_MAX_ROWS
-            widths = WIDTH_GRID if self._has_numeric_split() and small else (0.0,)
+            numeric = bool((~self._columns.is_nominal).any())
+            widths = WIDTH_GRID if numeric and small else (0.0,)
         else:
             widths = (float(self.soft_thresholds),)
         if self.smoothing_strength == "auto":
@@ -510,9 +533,13 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             for method in methods
             for strength in (strengths if _USES_STRENGTH[method] else (0.0,))
         ]
-        if len(widths) > 1 or len(candidates) > 1:
-            width, (method, strength), _ = choose_by_cv(
-                self._grow,
+        leaves = self._leaf_minimums(n_training)
+        if len(widths) == 1 and len(candidates) == 1 and len(leaves) == 1:
+            return widths[0], *candidates[0], leaves[0]
+        best = None
+        for leaf in leaves:
+            width, (method, strength), losses = choose_by_cv(
+                lambda X, y, w, leaf=leaf: self._grow(X, y, w, min_samples_leaf=leaf),
                 lambda t, c: node_probabilities(t, method=c[0], strength=c[1]),
                 X_encoded,
                 y_encoded,
@@ -523,9 +550,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                 max_rows=CV_MAX_ROWS if len(widths) > 1 else CV_MAX_ROWS_STRENGTH_ONLY,
                 min_share=float(self.soft_min_share),
             )
-        else:
-            width, (method, strength) = widths[0], candidates[0]
-        return width, method, strength
+            if best is None or losses.min() < best[0]:
+                best = (losses.min(), (width, method, strength, leaf))
+        return best[1]
 
     def _set_probabilities(self, width, method, strength, sd_of) -> None:
         """Set the chosen settings, soft band widths and node probabilities.
@@ -534,6 +561,8 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         training cases (only called when a band is used).
         """
         tree = self.tree_
+        if self.soft_thresholds == "auto" and not self._has_numeric_split():
+            width = 0.0  # no band to size: the CV's trees split where this one does not
         self.smoothing_ = method
         self.soft_thresholds_ = float(width)
         self.smoothing_strength_ = float(strength) if _USES_STRENGTH[method] else None
@@ -674,9 +703,17 @@ class C45Classifier(BaseEntropyTree):
         Minimum weighted number of cases a node needs to be split. Cases are
         rows, or sample weights expressed in cases (see ``fit``): scaling all
         sample weights changes nothing.
-    min_samples_leaf : float, default=2
+    min_samples_leaf : float or "auto", default="auto"
         C4.5's m: a test is only used if at least two of its branches hold this
-        weighted number of cases (numeric cuts need it on both sides).
+        weighted number of cases (numeric cuts need it on both sides). C4.5 and
+        J48 use 2. "auto" chooses 1 or 2 by the internal cross-validation that
+        chooses the leaf estimator (trees grown with each on the same folds; the
+        value used is in ``min_samples_leaf_``), and is 2 above 100,000
+        training rows, where the CV sees a small sample. The default tree is
+        not pruned and its leaves average over its prunings, which weigh a
+        branch of one case by how much it explains; on small data such
+        branches often pay (see entree/_docs/probabilities.md). Set 2 with
+        ``pruning="error_based"`` for C4.5's tree.
     min_gain : float, default=0.0
         A split must gain more than this many bits per case.
     pruning : {"error_based"} or None, default=None
@@ -785,6 +822,9 @@ class C45Classifier(BaseEntropyTree):
         "laplace" and "none".
     smoothing_ : str
         The leaf estimator used (the chosen one when ``smoothing="auto"``).
+    min_samples_leaf_ : float
+        The branch minimum the tree was grown with (the chosen one when
+        ``min_samples_leaf="auto"``).
     feature_importances_ : ndarray of shape (n_features_in_,)
         Total weighted information gain per feature, normalised.
 
@@ -815,7 +855,7 @@ class C45Classifier(BaseEntropyTree):
         criterion="gain_ratio",
         max_depth=None,
         min_samples_split=2,
-        min_samples_leaf=2,
+        min_samples_leaf="auto",
         min_gain=0.0,
         pruning=None,
         confidence=0.25,

@@ -502,7 +502,7 @@ def rank_splits_at(model, X, y, node=0, sample_weight=None) -> pd.DataFrame:
         (weights * reach)[positive],
         mdl=model.criterion == "gain_ratio",
         criterion=model.criterion,
-        min_cases=model.min_samples_leaf,
+        min_cases=model.min_samples_leaf_,
     )
 
 

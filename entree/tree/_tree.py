@@ -505,7 +505,9 @@ class Tree:
                 indices[fill[rows]] = nodes
                 fill[rows] += 1
                 continue
-            order = np.argsort(rows, kind="stable")
+            # a level's visits come in groups (both sides of a band, spread
+            # branches, single paths): within a row, sort them by node id
+            order = np.lexsort((nodes, rows))
             rows, nodes = rows[order], nodes[order]
             first = np.ones(rows.shape[0], dtype=bool)
             first[1:] = rows[1:] != rows[:-1]
