@@ -52,17 +52,22 @@ def route_instances(
         v = inst_node[i] - node_base
         if v < 0 or v >= n_level:
             raise ValueError("an instance's node is not in this level")
+    # each instance's branch, found once: -1 every branch, -2 dropped (a leaf)
+    branch_array = np.empty(n, dtype=np.int32)
+    cdef int32_t[::1] branch = branch_array
     with nogil:
         for i in range(n):
             v = inst_node[i] - node_base
             f = split_feature[v]
             if f < 0:
+                branch[i] = -2
                 continue
             code = codes[inst_row[i], f]
             if split_lo[v] >= 0:
                 br = -1 if code == n_bins[f] else (0 if code <= split_lo[v] else 1)
             else:
                 br = branch_of_bin[bin_start[v] + code]
+            branch[i] = <int32_t>br
             n_out += 1 if br >= 0 else n_branch[v]
     rows_array = np.empty(n_out, dtype=np.int32)
     nodes_array = np.empty(n_out, dtype=np.int64)
@@ -73,15 +78,10 @@ def route_instances(
     at = 0
     with nogil:
         for i in range(n):
-            v = inst_node[i] - node_base
-            f = split_feature[v]
-            if f < 0:
+            br = branch[i]
+            if br == -2:
                 continue
-            code = codes[inst_row[i], f]
-            if split_lo[v] >= 0:
-                br = -1 if code == n_bins[f] else (0 if code <= split_lo[v] else 1)
-            else:
-                br = branch_of_bin[bin_start[v] + code]
+            v = inst_node[i] - node_base
             if br >= 0:
                 rows[at] = inst_row[i]
                 nodes[at] = first_child[v] + br
