@@ -5,20 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from entree.tree._tree import NODE_ARRAYS  # every Tree array, derived ones too
+
 # fixed probability settings: "auto" is tested on its own below
 FIXED = dict(smoothing_strength=1.0, soft_thresholds=0.0)
-NODE_ARRAYS = (
-    "feature",
-    "threshold",
-    "children_ptr",
-    "children",
-    "branch_category",
-    "branch_weight",
-    "value",
-    "n_node_samples",
-    "gain",
-    "split_info",
-)
 
 
 def assert_same_tree(fitted, reference, X_dask, X_memory):
