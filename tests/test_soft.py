@@ -384,6 +384,79 @@ def test_min_share_bounds_the_leaves_and_every_view_agrees(min_share):
     assert_allclose(model.predict_proba(rows).sum(axis=1), 1.0)
 
 
+def _leaf_shares_by_hand(tree, row, is_nominal, min_share):
+    """{leaf: share of the row} by the documented rule, one path at a time."""
+    shares = {}
+    pending = [(0, 1.0)]
+    while pending:
+        node, weight = pending.pop()
+        if tree.is_leaf[node]:
+            shares[node] = shares.get(node, 0.0) + weight
+            continue
+        x = row[tree.feature[node]]
+        children = tree.children_of(node)
+        if np.isnan(x):
+            pending += [(c, weight * tree.branch_weight[c]) for c in children]
+        elif is_nominal[tree.feature[node]]:
+            match = children[tree.branch_category[children] == x]
+            if match.shape[0]:
+                pending.append((match[0], weight))
+            else:  # a category the node never saw: every branch, as missing
+                pending += [(c, weight * tree.branch_weight[c]) for c in children]
+        else:
+            t, h = tree.threshold[node], tree.soft_width[node]
+            if not t - h < x <= t + h:  # outside the band: one branch
+                pending.append((children[0] if x <= t - h else children[1], weight))
+                continue
+            share = soft_left_share(x, t, h)
+            if weight * share < min_share:  # a negligible side is not followed
+                share = 0.0
+            elif weight * (1.0 - share) < min_share:
+                share = 1.0
+            if share > 0.0:
+                pending.append((children[0], weight * share))
+            if share < 1.0:
+                pending.append((children[1], weight * (1.0 - share)))
+    return shares
+
+
+@pytest.mark.parametrize("min_share", [0.01, 0.05, 0.2])
+def test_spread_rows_get_the_documented_leaf_shares(min_share):
+    # min_share > 0 routes soft trees level by level (a separate kernel path):
+    # every leaf's share of every row, and the heaviest leaf, by hand
+    X, y = make_classification(
+        700, n_features=6, n_informative=4, n_classes=3, random_state=7
+    )
+    rng = np.random.default_rng(7)
+    X[:, 5] = rng.integers(0, 4, X.shape[0])
+    X[rng.random(X.shape) < 0.05] = np.nan
+    model = C45Classifier(
+        soft_thresholds=0.6,
+        smoothing="m_estimate",
+        smoothing_strength=1.0,
+        soft_min_share=min_share,
+        categorical_features=[5],
+    ).fit(X[:500], y[:500])
+    tree, is_nominal = model.tree_, model._columns.is_nominal
+    rows = model._encoded(X[500:])
+    rows[:5, 5] = 7.0  # a category no node saw
+    got = tree.predict_proba(
+        rows, np.eye(tree.node_count), is_nominal, min_share=min_share
+    )
+    heaviest = tree.apply(rows, is_nominal, min_share=min_share)
+    spread = 0
+    for i, row in enumerate(rows):
+        shares = _leaf_shares_by_hand(tree, row, is_nominal, min_share)
+        expected = np.zeros(tree.node_count)
+        for leaf, share in shares.items():
+            expected[leaf] = share
+        assert_allclose(got[i], expected, rtol=0, atol=1e-12)
+        top = max(shares.values())
+        assert heaviest[i] == min(v for v, s in shares.items() if s == top)
+        spread += len(shares) > 1
+    assert spread > 50  # the bands and missing values did spread rows
+
+
 def test_min_share_costs_little_and_speeds_up():
     X, y = make_classification(
         6000, n_features=10, n_informative=8, n_classes=4, random_state=5

@@ -599,7 +599,7 @@ class Tree:
 
         A row with no missing value on its path (and no value inside a soft
         band) reaches exactly one leaf; a row spread over several branches is
-        reported at its heaviest leaf (the first one on ties).
+        reported at its heaviest leaf (on ties, the one with the lowest id).
         """
         empty = np.zeros((self.node_count, 0))
         return self._traverse(X, empty, is_nominal, min_share=min_share)[1]
