@@ -202,6 +202,7 @@ _PREVIOUS = dict(
     pruning="error_based",
     smoothing="m_estimate",
     soft_min_share=0.0,
+    soft_min_change=0.0,
     min_samples_leaf=2,
 )
 ESTIMATORS = {
@@ -214,10 +215,17 @@ ESTIMATORS = {
     "pruned_auto": dict(pruning="error_based"),
     "pavg_only": dict(smoothing="pruning_average"),
     "pavg_pruned": dict(pruning="error_based", smoothing="pruning_average"),
-    "min_share_0": dict(soft_min_share=0.0),
+    # which sides of a soft band prediction follows (default: share 0.05, and
+    # share x class gap 0.04)
+    "every_band_side": dict(soft_min_share=0.0, soft_min_change=0.0),
+    "min_share_only_0.05": dict(soft_min_change=0.0),
+    "min_share_only_0.1": dict(soft_min_share=0.1, soft_min_change=0.0),
     "min_share_0.01": dict(soft_min_share=0.01),
     "min_share_0.1": dict(soft_min_share=0.1),
     "min_share_0.2": dict(soft_min_share=0.2),
+    "soft_change_0.02": dict(soft_min_change=0.02),
+    "soft_change_0.06": dict(soft_min_change=0.06),
+    "soft_change_0.1": dict(soft_min_change=0.1),
     # the pruning average's subtrees cut off below this change (default 0.02)
     "min_change_0": dict(subtree_min_change=0.0),
     "min_change_0.005": dict(subtree_min_change=0.005),

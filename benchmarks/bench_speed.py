@@ -36,6 +36,7 @@ PREVIOUS_DEFAULT = dict(
     pruning="error_based",
     smoothing="m_estimate",
     soft_min_share=0.0,
+    soft_min_change=0.0,
     subtree_min_change=0.0,
 )
 

@@ -80,6 +80,10 @@ __all__ = ["ModelFileError", "from_dict", "load_model", "save_model", "to_dict"]
 FORMAT_NAME = "entree-model"
 FORMAT_VERSION = 1
 
+#: Parameters added after format 1 was written, with the value that reproduces
+#: what a file without them predicted (the behaviour before they existed).
+PARAMS_BEFORE_THEY_EXISTED = {"soft_min_change": 0.0}
+
 _ESTIMATORS = {cls.__name__: cls for cls in (C45Classifier, ID3Classifier)}
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _INT_ARRAYS = (
@@ -690,6 +694,9 @@ def from_dict(document: dict):
     params = _require(document, "params", dict, "the model")
     model = _ESTIMATORS[estimator]()
     decoded_params = {key: _decode_param(value, key) for key, value in params.items()}
+    # a file written before a parameter existed predicts as it did when saved
+    for key, value in PARAMS_BEFORE_THEY_EXISTED.items():
+        decoded_params.setdefault(key, value)
     try:
         model.set_params(**decoded_params)
         model._validate_params()

@@ -28,6 +28,7 @@ RECORDED_DEFAULT = dict(
     pruning="error_based",
     smoothing="m_estimate",
     soft_min_share=0.0,
+    soft_min_change=0.0,
     min_samples_leaf=2,
 )
 MODELS = {

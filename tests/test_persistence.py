@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _bench import benchdata  # noqa: E402
+from numpy.testing import assert_array_equal
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 
@@ -182,6 +183,27 @@ def test_fitted_min_samples_leaf_round_trips_and_older_files_take_the_param():
     del document["fitted"]["min_samples_leaf_"]  # "auto" and no fitted value
     with pytest.raises(ModelFileError, match="got 'auto'"):
         from_dict(document)
+
+
+def test_files_without_soft_min_change_predict_as_when_saved():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(900, n_features=6, n_informative=4, random_state=3)
+    model = C45Classifier(soft_thresholds=0.6).fit(X[:600], y[:600])
+    document = to_dict(model)
+    assert document["params"]["soft_min_change"] == model.soft_min_change > 0
+    loaded = from_dict(json.loads(json.dumps(document)))
+    assert_array_equal(loaded.predict_proba(X[600:]), model.predict_proba(X[600:]))
+    # a file written before the parameter existed: no side was dropped by it
+    older = copy.deepcopy(document)
+    del older["params"]["soft_min_change"]
+    old_model = from_dict(older)
+    assert old_model.soft_min_change == 0.0
+    model.set_params(soft_min_change=0.0)
+    assert_array_equal(old_model.predict_proba(X[600:]), model.predict_proba(X[600:]))
+    assert not np.array_equal(
+        old_model.predict_proba(X[600:]), loaded.predict_proba(X[600:])
+    )
 
 
 def test_save_needs_a_fitted_entree_model(tmp_path):

@@ -156,9 +156,14 @@ def test_nominal_values_match_across_numeric_types():
 def test_values_spanning_the_float_range_split_and_save(tmp_path, largest, n_samples):
     X, y = make_classification(n_samples, n_features=5, random_state=0)
     huge = X / np.abs(X).max(axis=0) * largest  # from about -largest to +largest
-    # fixed probabilities: the internal CV's folds hash the rows' values, so its
-    # choice could differ between the two scales
-    params = dict(soft_thresholds=0.3, smoothing="m_estimate", smoothing_strength=2.0)
+    # fixed probabilities and branch minimum: the internal CV's folds hash the rows'
+    # values, so its choice could differ between the two scales
+    params = dict(
+        soft_thresholds=0.3,
+        smoothing="m_estimate",
+        smoothing_strength=2.0,
+        min_samples_leaf=2,
+    )
     ordinary = C45Classifier(**params).fit(X, y)
     model = C45Classifier(**params).fit(huge, y)
     np.testing.assert_array_equal(model.tree_.feature, ordinary.tree_.feature)

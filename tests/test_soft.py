@@ -307,6 +307,7 @@ def test_traversal_is_the_same_for_any_thread_count():
             nav.view(np.float64),
             True,
             model.soft_min_share,
+            model.soft_min_change,
             True,
             *arrays,
             tree.branch_weight,
@@ -344,6 +345,18 @@ def test_min_share_drops_negligible_sides_of_a_band(iris):
     )
     assert bounded[0, _below(tree, right)].sum() == 0.0
     assert bounded[0, tree.is_leaf].sum() == pytest.approx(1.0)  # left takes it
+
+
+def _ancestors_of(tree, reached):
+    """Per row, the nodes above any node marked in ``reached``."""
+    out = np.zeros_like(reached)
+    parent = tree.parent
+    for i, j in zip(*np.nonzero(reached)):
+        p = parent[j]
+        while p >= 0:
+            out[i, p] = True
+            p = parent[p]
+    return out
 
 
 def _below(tree, node):
@@ -384,7 +397,7 @@ def test_min_share_bounds_the_leaves_and_every_view_agrees(min_share):
     assert_allclose(model.predict_proba(rows).sum(axis=1), 1.0)
 
 
-def _leaf_shares_by_hand(tree, row, is_nominal, min_share):
+def _leaf_shares_by_hand(tree, row, is_nominal, min_share, min_change):
     """{leaf: share of the row} by the documented rule, one path at a time."""
     shares = {}
     pending = [(0, 1.0)]
@@ -409,9 +422,19 @@ def _leaf_shares_by_hand(tree, row, is_nominal, min_share):
                 pending.append((children[0] if x <= t - h else children[1], weight))
                 continue
             share = soft_left_share(x, t, h)
-            if weight * share < min_share:  # a negligible side is not followed
+            left, right = weight * share, weight * (1.0 - share)
+            # a side is negligible by its share of the row, or by that share times
+            # how much the two children's class frequencies differ
+            counts = tree.value[children]
+            freq = counts / counts.sum(axis=1, keepdims=True)
+            gap = np.abs(freq[0] - freq[1]).max()
+            left_small = left < min_share or left * gap < min_change
+            right_small = right < min_share or right * gap < min_change
+            if left_small and right_small:  # both: the larger is followed
+                share = 1.0 if left >= right else 0.0
+            elif left_small:  # a negligible side is not followed
                 share = 0.0
-            elif weight * (1.0 - share) < min_share:
+            elif right_small:
                 share = 1.0
             if share > 0.0:
                 pending.append((children[0], weight * share))
@@ -420,9 +443,12 @@ def _leaf_shares_by_hand(tree, row, is_nominal, min_share):
     return shares
 
 
-@pytest.mark.parametrize("min_share", [0.01, 0.05, 0.2])
-def test_spread_rows_get_the_documented_leaf_shares(min_share):
-    # min_share > 0 routes soft trees level by level (a separate kernel path):
+@pytest.mark.parametrize(
+    "min_share, min_change",
+    [(0.01, 0.0), (0.05, 0.0), (0.2, 0.0), (0.0, 0.04), (0.05, 0.1)],
+)
+def test_spread_rows_get_the_documented_leaf_shares(min_share, min_change):
+    # dropping sides routes soft trees level by level (a separate kernel path):
     # every leaf's share of every row, and the heaviest leaf, by hand
     X, y = make_classification(
         700, n_features=6, n_informative=4, n_classes=3, random_state=7
@@ -435,18 +461,22 @@ def test_spread_rows_get_the_documented_leaf_shares(min_share):
         smoothing="m_estimate",
         smoothing_strength=1.0,
         soft_min_share=min_share,
+        soft_min_change=min_change,
         categorical_features=[5],
     ).fit(X[:500], y[:500])
     tree, is_nominal = model.tree_, model._columns.is_nominal
     rows = model._encoded(X[500:])
     rows[:5, 5] = 7.0  # a category no node saw
-    got = tree.predict_proba(
-        rows, np.eye(tree.node_count), is_nominal, min_share=min_share
+    rules = dict(min_share=min_share, min_change=min_change)
+    got = tree.predict_proba(rows, np.eye(tree.node_count), is_nominal, **rules)
+    heaviest = tree.apply(rows, is_nominal, **rules)
+    assert_array_equal(
+        model.decision_path(X[500:]).toarray()[5:] > 0,
+        (got > 0)[5:] | _ancestors_of(tree, got[5:] > 0),
     )
-    heaviest = tree.apply(rows, is_nominal, min_share=min_share)
     spread = 0
     for i, row in enumerate(rows):
-        shares = _leaf_shares_by_hand(tree, row, is_nominal, min_share)
+        shares = _leaf_shares_by_hand(tree, row, is_nominal, min_share, min_change)
         expected = np.zeros(tree.node_count)
         for leaf, share in shares.items():
             expected[leaf] = share

@@ -26,7 +26,8 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
     ----------
     criterion, max_depth, min_samples_split, min_samples_leaf, min_gain, pruning,
     confidence, smoothing, smoothing_strength, soft_thresholds, soft_min_share,
-    subtree_min_change, max_bins, categorical_features, class_weight
+    soft_min_change, subtree_min_change, max_bins, categorical_features,
+    class_weight
         As for :class:`entree.C45Classifier` ("auto" values are chosen on the
         sample, before the tree is grown).
     subtree_raising : bool, default=False
@@ -79,6 +80,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        soft_min_change=0.04,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -98,6 +100,7 @@ class DaskC45Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.soft_min_change = soft_min_change
         self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features
@@ -130,6 +133,7 @@ class DaskID3Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength=2.0,
         soft_thresholds=0.0,
         soft_min_share=0.05,
+        soft_min_change=0.04,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -149,6 +153,7 @@ class DaskID3Classifier(_DaskTreeMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.soft_min_change = soft_min_change
         self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features

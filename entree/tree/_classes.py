@@ -183,6 +183,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             StrOptions({"auto"}),
         ],
         "soft_min_share": [Interval(Real, 0.0, 0.5, closed="left")],
+        "soft_min_change": [Interval(Real, 0.0, 1.0, closed="left")],
         "subtree_min_change": [Interval(Real, 0.0, 1.0, closed="left")],
         "max_bins": [Interval(Integral, 2, MAX_BINS_LIMIT, closed="both")],
         "categorical_features": ["array-like", None],
@@ -204,6 +205,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        soft_min_change=0.04,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -221,6 +223,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         self.smoothing_strength = smoothing_strength
         self.soft_thresholds = soft_thresholds
         self.soft_min_share = soft_min_share
+        self.soft_min_change = soft_min_change
         self.subtree_min_change = subtree_min_change
         self.max_bins = max_bins
         self.categorical_features = categorical_features
@@ -549,6 +552,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                 candidates,
                 max_rows=CV_MAX_ROWS if len(widths) > 1 else CV_MAX_ROWS_STRENGTH_ONLY,
                 min_share=float(self.soft_min_share),
+                min_change=float(self.soft_min_change),
             )
             if best is None or losses.min() < best[0]:
                 best = (losses.min(), (width, method, strength, leaf))
@@ -609,6 +613,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             self._columns.is_nominal,
             normalize=True,
             min_share=float(self.soft_min_share),
+            min_change=float(self.soft_min_change),
         )
 
     def predict_log_proba(self, X):
@@ -625,7 +630,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         """Id of the leaf each row lands in (the heaviest leaf for spread rows)."""
         X_encoded = self._encoded(X)
         return self.tree_.apply(
-            X_encoded, self._columns.is_nominal, min_share=float(self.soft_min_share)
+            X_encoded,
+            self._columns.is_nominal,
+            min_share=float(self.soft_min_share),
+            min_change=float(self.soft_min_change),
         )
 
     def decision_path(self, X):
@@ -647,7 +655,10 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         """
         X_encoded = self._encoded(X)
         return self.tree_.decision_path(
-            X_encoded, self._columns.is_nominal, min_share=float(self.soft_min_share)
+            X_encoded,
+            self._columns.is_nominal,
+            min_share=float(self.soft_min_share),
+            min_change=float(self.soft_min_change),
         )
 
     def get_depth(self) -> int:
@@ -864,6 +875,7 @@ class C45Classifier(BaseEntropyTree):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
+        soft_min_change=0.04,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -882,6 +894,7 @@ class C45Classifier(BaseEntropyTree):
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
             soft_min_share=soft_min_share,
+            soft_min_change=soft_min_change,
             subtree_min_change=subtree_min_change,
             max_bins=max_bins,
             categorical_features=categorical_features,
@@ -949,6 +962,7 @@ class ID3Classifier(BaseEntropyTree):
         smoothing_strength=2.0,
         soft_thresholds=0.0,
         soft_min_share=0.05,
+        soft_min_change=0.04,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -967,6 +981,7 @@ class ID3Classifier(BaseEntropyTree):
             smoothing_strength=smoothing_strength,
             soft_thresholds=soft_thresholds,
             soft_min_share=soft_min_share,
+            soft_min_change=soft_min_change,
             subtree_min_change=subtree_min_change,
             max_bins=max_bins,
             categorical_features=categorical_features,

@@ -24,7 +24,7 @@ from entree.tree._builder import (
     WEIGHT_EPS,
     score_features,
 )
-from entree.tree._tree import TREE_LEAF, soft_left_share
+from entree.tree._tree import TREE_LEAF, negligible_sides, soft_left_share
 
 __all__ = [
     "InspectionMixin",
@@ -695,8 +695,10 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
     tree = model.tree_
     columns = model._columns
     names = texts.names
-    # as predict_proba: a band side below this share of the row is not followed
+    # as predict_proba: negligible band sides are not followed
     min_share = float(getattr(model, "soft_min_share", 0.0))
+    min_change = float(getattr(model, "soft_min_change", 0.0))
+    gap = tree.class_gap
     steps = []
     stack = [(0, 1.0)]
     while stack:
@@ -731,10 +733,15 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
             share = soft_left_share(
                 float(x), float(tree.threshold[node]), float(tree.soft_width[node])
             )
-            if 0.0 < share < 1.0 and weight * share < min_share:
-                share = 0.0  # the left side's part is negligible
-            elif 0.0 < share < 1.0 and weight * (1.0 - share) < min_share:
-                share = 1.0
+            if 0.0 < share < 1.0:
+                drop_left, drop_right = negligible_sides(
+                    weight * share,
+                    weight * (1.0 - share),
+                    gap[node],
+                    min_share,
+                    min_change,
+                )
+                share = 0.0 if drop_left else 1.0 if drop_right else share
             if 0.0 < share < 1.0:  # inside the soft band: both branches
                 taken = -1
             else:

@@ -169,6 +169,7 @@ def choose_by_cv(
     k: int = CV_FOLDS,
     max_rows: int = CV_MAX_ROWS,
     min_share: float = 0.0,
+    min_change: float = 0.0,
 ):
     """(width, candidate) with the smallest held-out log-loss by internal k-fold CV.
 
@@ -186,8 +187,9 @@ def choose_by_cv(
     candidates : sequence
         The candidate estimators, passed to ``probabilities``. Ties go to the
         earlier width, then the earlier candidate.
-    min_share : float
-        Passed to ``Tree.predict_proba`` (the estimator's ``soft_min_share``).
+    min_share, min_change : float
+        Passed to ``Tree.predict_proba`` (the estimator's ``soft_min_share`` and
+        ``soft_min_change``).
 
     Returns
     -------
@@ -219,7 +221,13 @@ def choose_by_cv(
                 if width > 0
                 else np.zeros(tree.node_count)
             )
-            mixed = tree.predict_proba(X_held, stacked, is_nominal, min_share=min_share)
+            mixed = tree.predict_proba(
+                X_held,
+                stacked,
+                is_nominal,
+                min_share=min_share,
+                min_change=min_change,
+            )
             for j in range(len(candidates)):
                 p = mixed[:, j * n_classes : (j + 1) * n_classes]
                 total = p.sum(axis=1)

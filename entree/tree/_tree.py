@@ -217,6 +217,44 @@ class Tree:
             "is_leaf", (self.feature,), lambda: self.feature == TREE_LEAF
         )
 
+    def _compute_class_gap(self) -> np.ndarray:
+        internal = np.flatnonzero(self.feature != TREE_LEAF)
+        n_children = self.children_ptr[internal + 1] - self.children_ptr[internal]
+        internal = internal[n_children == 2]
+        left = self.children[self.children_ptr[internal]]
+        right = self.children[self.children_ptr[internal] + 1]
+        numeric = self.branch_category[left] < 0
+        internal, left, right = internal[numeric], left[numeric], right[numeric]
+        total = self.value.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            freq = np.where(total > 0, self.value / total, 0.0)
+        gap = np.zeros(self.node_count)
+        if internal.shape[0]:
+            gap[internal] = np.abs(freq[left] - freq[right]).max(axis=1)
+        return gap
+
+    @property
+    def class_gap(self) -> np.ndarray:
+        """Per numeric split, how differently its two sides' training cases are
+        spread over the classes: max over classes c of |f(left, c) - f(right, c)|,
+        f the class frequencies of a child (``value`` over its total); 0 elsewhere.
+
+        Prediction uses it to skip a side of a soft band whose share of a row, times
+        this gap, is negligible (``min_change``): following it could move the
+        row's probabilities by little.
+        """
+        return self._derived(
+            "class_gap",
+            (
+                self.feature,
+                self.children_ptr,
+                self.children,
+                self.branch_category,
+                self.value,
+            ),
+            self._compute_class_gap,
+        )
+
     @property
     def n_leaves(self) -> int:
         return int(self.is_leaf.sum())
@@ -386,7 +424,11 @@ class Tree:
         return self._derived("sklearn_value", (self.value,), fractions)
 
     def decision_path(
-        self, X: np.ndarray, is_nominal: np.ndarray, min_share: float = 0.0
+        self,
+        X: np.ndarray,
+        is_nominal: np.ndarray,
+        min_share: float = 0.0,
+        min_change: float = 0.0,
     ):
         """Indicator of the nodes each row of encoded X passes through.
 
@@ -394,8 +436,8 @@ class Tree:
         whose entry (i, v) is 1 when row i reaches node v with a positive share of
         its weight. A row with a missing value (or a category the node never saw)
         at a split follows every branch, and a value inside a soft band follows
-        both (unless one side would get less than ``min_share`` of the row, as in
-        :meth:`predict_proba`), so such a row marks several leaves. Level by
+        both (unless a side is negligible by ``min_share`` and ``min_change``, as
+        in :meth:`predict_proba`), so such a row marks several leaves. Level by
         level over the rows still moving, so the cost is the number of
         (row, node) visits.
         """
@@ -419,6 +461,7 @@ class Tree:
         rows = np.arange(n_samples, dtype=np.int64)
         nodes = np.zeros(n_samples, dtype=np.int64)
         weights = np.ones(n_samples)  # the share of each row at each visit
+        gap = self.class_gap
         while rows.shape[0]:
             visited.append((rows, nodes, split))
             moving = self.feature[nodes] != TREE_LEAF
@@ -441,9 +484,10 @@ class Tree:
                 t = (xv[band] - low[band]) / (high[band] - low[band])
                 share = 1.0 - t * t * (3.0 - 2.0 * t)
                 w = weights[numeric[band]]
-                # a side below min_share of the row is dropped (the kernel's rule)
-                drop_left = w * share < min_share
-                drop_right = ~drop_left & (w * (1.0 - share) < min_share)
+                # negligible sides are dropped (the kernel's rule)
+                drop_left, drop_right = negligible_sides(
+                    w * share, w * (1.0 - share), gap[v[band]], min_share, min_change
+                )
                 share = np.where(drop_left, 0.0, np.where(drop_right, 1.0, share))
                 both = band.copy()
                 both[band] = (share > 0.0) & (share < 1.0)
@@ -524,47 +568,59 @@ class Tree:
 
     # -- prediction -----------------------------------------------------------------
     def _navigation(self, is_nominal: np.ndarray) -> np.ndarray:
-        """Per node [feature, low, left, right(, high)] packed in one row.
+        """Per node [feature, low, left, right(, high, gap)] packed in one row.
 
         ``low = threshold - soft_width`` and ``high = threshold + soft_width``: a
-        value <= low goes left, one > high goes right, and one in between is shared.
-        A tree without soft bands gets four columns (32 bytes, half a cache line
-        per level) and ``low`` is the threshold. Nominal nodes keep ``right`` at -1
-        and route through the CSR arrays.
+        value <= low goes left, one > high goes right, and one in between is shared;
+        ``gap`` is :attr:`class_gap`. A tree without soft bands gets four columns
+        (32 bytes, half a cache line per level) and ``low`` is the threshold.
+        Nominal nodes keep ``right`` at -1 and route through the CSR arrays.
         """
         soft_width = self.soft_width
+        gap = self.class_gap
         cached = getattr(self, "_nav_cache", None)
         if (
             cached is not None
             and cached[0] is is_nominal
             and cached[1] is soft_width
             and cached[2] is self.threshold
+            and cached[3] is gap
         ):
-            return cached[3]
+            return cached[4]
         soft = bool((soft_width > 0).any())
-        # int64 rows; columns 1 and 4 hold float64 bits (read via a view)
-        nav = np.full((self.node_count, 5 if soft else 4), -1, dtype=np.int64)
+        # int64 rows; columns 1, 4 and 5 hold float64 bits (read via a view)
+        nav = np.full((self.node_count, 6 if soft else 4), -1, dtype=np.int64)
         nav[:, 0] = self.feature
         nav[:, 1] = (self.threshold - soft_width).view(np.int64)
         if soft:
             nav[:, 4] = (self.threshold + soft_width).view(np.int64)
+            nav[:, 5] = gap.view(np.int64)
         internal = np.flatnonzero(self.feature >= 0)
         first = self.children[self.children_ptr[internal]]
         nav[internal, 2] = first
         numeric = internal[~np.asarray(is_nominal, dtype=bool)[self.feature[internal]]]
         nav[numeric, 3] = self.children[self.children_ptr[numeric] + 1]
-        self._nav_cache = (is_nominal, soft_width, self.threshold, nav)
+        self._nav_cache = (is_nominal, soft_width, self.threshold, gap, nav)
         return nav
 
-    def _traverse(self, X, node_proba, is_nominal, normalize=False, min_share=0.0):
+    def _traverse(
+        self,
+        X,
+        node_proba,
+        is_nominal,
+        normalize=False,
+        min_share=0.0,
+        min_change=0.0,
+    ):
         nav = self._navigation(is_nominal)
         X = np.ascontiguousarray(X, dtype=np.float64)
         return _traverse_kernel(
             X,
             nav,
             nav.view(np.float64),
-            nav.shape[1] == 5,
+            nav.shape[1] == 6,
             float(min_share),
+            float(min_change),
             normalize,
             np.ascontiguousarray(self.children_ptr, dtype=np.int64),
             np.ascontiguousarray(self.children, dtype=np.int64),
@@ -581,19 +637,29 @@ class Tree:
         is_nominal: np.ndarray,
         normalize: bool = False,
         min_share: float = 0.0,
+        min_change: float = 0.0,
     ) -> np.ndarray:
         """Mix the ``node_proba`` of the leaves each row of encoded X reaches.
 
         Each leaf's row of ``node_proba`` is weighted by the share of the row that
         reaches it; with ``normalize`` every output row is divided by its sum.
-        Inside a soft band, a side that would receive less than ``min_share`` of
-        the row's weight is not followed (the other side takes that weight), so a
-        row reaches at most ``1 / min_share`` leaves through soft bands.
+        Inside a soft band, a side is negligible when it would receive less than
+        ``min_share`` of the row's weight, or when that share times the node's
+        :attr:`class_gap` is below ``min_change``. A negligible side is not
+        followed and the other side takes its weight; when both are negligible,
+        the larger is followed (the left on a tie). So a row reaches at most
+        ``1 / min_share`` leaves through soft bands.
         """
-        return self._traverse(X, node_proba, is_nominal, normalize, min_share)[0]
+        return self._traverse(
+            X, node_proba, is_nominal, normalize, min_share, min_change
+        )[0]
 
     def apply(
-        self, X: np.ndarray, is_nominal: np.ndarray, min_share: float = 0.0
+        self,
+        X: np.ndarray,
+        is_nominal: np.ndarray,
+        min_share: float = 0.0,
+        min_change: float = 0.0,
     ) -> np.ndarray:
         """Id of the leaf holding the largest share of each row's weight.
 
@@ -602,7 +668,9 @@ class Tree:
         reported at its heaviest leaf (on ties, the one with the lowest id).
         """
         empty = np.zeros((self.node_count, 0))
-        return self._traverse(X, empty, is_nominal, min_share=min_share)[1]
+        return self._traverse(
+            X, empty, is_nominal, min_share=min_share, min_change=min_change
+        )[1]
 
 
 def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
@@ -620,6 +688,23 @@ def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
         return 0.0
     v = (x - low) / (high - low)
     return 1.0 - v * v * (3.0 - 2.0 * v)
+
+
+def negligible_sides(left, right, gap, min_share, min_change):
+    """(drop left, drop right) for the shares of a row on the two sides of a band.
+
+    A side is negligible when its share is below ``min_share``, or its share times
+    the node's class gap (how much the two sides' class frequencies differ) is
+    below ``min_change``: following it could move the row's probabilities by
+    little. The kernel's rule, vectorised: when both sides are negligible the
+    larger is kept (the left on a tie).
+    """
+    left, right, gap = np.asarray(left), np.asarray(right), np.asarray(gap)
+    left_small = (left < min_share) | (left * gap < min_change)
+    right_small = (right < min_share) | (right * gap < min_change)
+    drop_left = left_small & (~right_small | (left < right))
+    drop_right = right_small & ~drop_left
+    return drop_left, drop_right
 
 
 def _n_threads(n_rows: int) -> int:

@@ -3,14 +3,14 @@
 # Two strategies. In a hard tree nearly every row follows one path: rows descend in
 # lockstep, and the few that a missing value or a soft band spreads are routed on
 # alone, depth first (an explicit stack of (node, weight)). In a tree with soft bands
-# whose negligible sides are dropped (min_weight > 0), most rows are spread, and
-# each band decision (inside? a side negligible?) is a branch the CPU cannot
-# predict: there a block of rows descends one level per pass, every (row, node,
-# weight) piece of the block an entry of the pass's list, decided without branches
-# (_spread_block; 25% faster on the 10k benchmark tree). With every side followed
-# (min_weight 0) the depth-first walk is the faster one (rows reach ~90 leaves
-# there, and it was 25% faster). Each row's result depends on that row alone, so
-# rows can be split among threads and the result is the same for any count.
+# whose negligible sides are dropped (min_weight or min_change > 0), most rows are
+# spread, and each band decision (inside? a side negligible?) is a branch the CPU
+# cannot predict: there a block of rows descends one level per pass, every (row,
+# node, weight) piece of the block an entry of the pass's list, decided without
+# branches (_spread_block; 25% faster on the 10k benchmark tree). With every side
+# followed the depth-first walk is the faster one (rows reach ~90 leaves there,
+# and it was 25% faster). Each row's result depends on that row alone, so rows can
+# be split among threads and the result is the same for any count.
 
 from cython.parallel cimport prange, threadid
 from libc.math cimport isnan
@@ -71,7 +71,6 @@ cdef int64_t _route_row(
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     bint soft,
-    float64_t min_weight,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -87,10 +86,9 @@ cdef int64_t _route_row(
 
     ``nav`` / ``nav_float`` are the C-ordered navigation table (``n_nav`` columns)
     read as integers / floats. The row starts at node ``start`` with its whole
-    weight (the root, or where it left the lockstep). Inside a soft band, a side that would carry less
-    than ``min_weight`` of the row is not followed and the other side takes the
-    row's whole weight there. Returns the row's heaviest leaf (on ties, the lowest
-    node id).
+    weight (the root, or where it left the lockstep), and follows both sides of
+    every soft band it is inside (no side is dropped: see _spread_block for that).
+    Returns the row's heaviest leaf (on ties, the lowest node id).
     """
     cdef Py_ssize_t sp, k
     cdef int64_t node, f, child, right, code, j, c, first
@@ -117,19 +115,13 @@ cdef int64_t _route_row(
                 if right >= 0:
                     low = nav_float[node * n_nav + 1]
                     if soft and x > low and x <= nav_float[node * n_nav + 4]:
-                        # inside the soft band: share between both sides, unless
-                        # one side would carry a negligible part of the row
+                        # inside the soft band: shared between both sides
                         share = _smooth_left(x, low, nav_float[node * n_nav + 4])
-                        if w * share < min_weight:
-                            child = right
-                        elif w * (1.0 - share) < min_weight:
-                            child = at[2]
-                        else:
-                            stack_node[sp] = right
-                            stack_weight[sp] = w * (1.0 - share)
-                            sp += 1
-                            w = w * share
-                            child = at[2]
+                        stack_node[sp] = right
+                        stack_weight[sp] = w * (1.0 - share)
+                        sp += 1
+                        w = w * share
+                        child = at[2]
                     elif x <= low:
                         child = at[2]
                     else:
@@ -180,7 +172,6 @@ cdef void _route_block(
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     bint soft,
-    float64_t min_weight,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -197,9 +188,8 @@ cdef void _route_block(
 
     Rows descend together one level per pass, so the cache misses of different rows
     overlap. A row that meets a missing value, a soft band or an unseen category
-    leaves the lockstep and is routed on from that node by ``_route_row``; one inside a
-    band where a side would carry less than ``min_weight`` stays (as there).
-    A row that reaches a leaf on one path gets exactly what ``_route_row`` gives it
+    leaves the lockstep and is routed on from that node by ``_route_row``. A row
+    that reaches a leaf on one path gets exactly what ``_route_row`` gives it
     (weight 1).
     """
     cdef int64_t node[BLOCK]
@@ -209,7 +199,7 @@ cdef void _route_block(
     cdef Py_ssize_t a, n_left, r, k
     cdef int64_t f, child, right, code, j
     cdef const int64_t *at
-    cdef float64_t x, low, w, share
+    cdef float64_t x, low, w
     for r in range(n_active):
         node[r] = 0
         active[r] = r
@@ -228,14 +218,7 @@ cdef void _route_block(
                 right = at[3]
                 if right >= 0:
                     low = nav_float[node[r] * n_nav + 1]
-                    if soft and x > low and x <= nav_float[node[r] * n_nav + 4]:
-                        # inside a soft band: one side only if the other is negligible
-                        share = _smooth_left(x, low, nav_float[node[r] * n_nav + 4])
-                        if share < min_weight:
-                            child = at[3]
-                        elif 1.0 - share < min_weight:
-                            child = at[2]
-                    else:
+                    if not (soft and x > low and x <= nav_float[node[r] * n_nav + 4]):
                         child = at[2 + (x > low)]  # left or right, without a branch
                 else:
                     code = <int64_t>x
@@ -260,7 +243,7 @@ cdef void _route_block(
                 _normalize(out + (start + r) * n_out, n_out)
         else:
             heaviest[start + r] = _route_row(
-                X + (start + r) * n_features, node[r], nav, nav_float, n_nav, soft, min_weight,
+                X + (start + r) * n_features, node[r], nav, nav_float, n_nav, soft,
                 normalize,
                 children_ptr, children, branch_category, branch_weight, node_proba,
                 n_out, out + (start + r) * n_out, stack_node, stack_weight)
@@ -275,6 +258,7 @@ cdef int _spread_block(
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     float64_t min_weight,
+    float64_t min_change,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -289,13 +273,17 @@ cdef int _spread_block(
 ) noexcept nogil:
     """Route rows start..end (at most BLOCK) of a tree with soft bands, level by level.
 
-    Gives every row what ``_route_row`` gives it from the root, but a leaf's share
-    of a row is added to the row's output in the order the row's pieces reach
-    leaves (level by level, left before right; sums differ from _route_row's in
-    the last bits), and ties for the heaviest leaf go to the lowest node id. A piece at a numeric split with a known value becomes
-    one or two pieces of the next level without a branch: the smoothstep share is
-    computed whether or not the value is inside the band, and the band decides
-    which pieces are kept. Returns -1 when memory runs out.
+    Routes as ``_route_row`` does, except inside a soft band: there a side is
+    negligible when its share of the row is below ``min_weight``, or that share
+    times the node's class gap (``nav`` column 5) is below ``min_change``; a
+    negligible side is not followed and the other takes the piece's whole weight,
+    and when both are negligible the larger is followed (the left on a tie). A
+    leaf's share of a row is added to the row's output in the order the row's
+    pieces reach leaves (level by level, left before right), and ties for the
+    heaviest leaf go to the lowest node id. A piece at a numeric split with a
+    known value becomes one or two pieces of the next level without a branch: the
+    smoothstep share is computed whether or not the value is inside the band, and
+    flags decide which pieces are kept. Returns -1 when memory runs out.
     """
     cdef float64_t best[BLOCK]
     cdef Py_ssize_t n_rows = end - start
@@ -303,8 +291,8 @@ cdef int _spread_block(
     cdef Py_ssize_t n_next, i, k, r
     cdef int64_t node, f, left, right, code, j, c, child
     cdef const int64_t *at
-    cdef float64_t w, x, low, high, v, share, total
-    cdef bint inside, drop_left, drop_right, both, go_left
+    cdef float64_t w, x, low, high, v, share, gap, on_left, on_right
+    cdef bint inside, left_small, right_small, drop_left, drop_right, both, go_left
     cdef Piece *piece
     cdef Pieces swap
     if _reserve(level, n_rows):
@@ -339,13 +327,18 @@ cdef int _spread_block(
                 left = at[2]
                 low = nav_float[node * n_nav + 1]
                 high = nav_float[node * n_nav + 4]
-                # _route_row's decisions as flags (a node without a band has
-                # high == low: never inside, and its share is never used)
+                gap = nav_float[node * n_nav + 5]
+                # the decisions as flags (a node without a band has high == low:
+                # never inside, and its share is never used)
                 v = (x - low) / (high - low)
                 share = 1.0 - v * v * (3.0 - 2.0 * v)
                 inside = (x > low) & (x <= high)
-                drop_left = inside & (w * share < min_weight)
-                drop_right = inside & (not drop_left) & (w * (1.0 - share) < min_weight)
+                on_left = w * share
+                on_right = w * (1.0 - share)
+                left_small = (on_left < min_weight) | (on_left * gap < min_change)
+                right_small = (on_right < min_weight) | (on_right * gap < min_change)
+                drop_left = inside & left_small & ((not right_small) | (on_left < on_right))
+                drop_right = inside & right_small & (not drop_left)
                 both = inside & (not drop_left) & (not drop_right)
                 go_left = ((not inside) & (x <= low)) | (inside & (not drop_left))
                 # the piece that goes on (left when shared), then the right piece of
@@ -403,6 +396,7 @@ cdef _spread_rows(
     const float64_t *nav_float,
     Py_ssize_t n_nav,
     float64_t min_weight,
+    float64_t min_change,
     bint normalize,
     const int64_t *children_ptr,
     const int64_t *children,
@@ -441,8 +435,9 @@ cdef _spread_rows(
             for b in range(n_blocks):
                 if _spread_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X, n_features, nav,
-                    nav_float, n_nav, min_weight, normalize, children_ptr, children,
-                    branch_category, branch_weight, node_proba, n_out, out, heaviest,
+                    nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
+                    children, branch_category, branch_weight, node_proba, n_out, out,
+                    heaviest,
                     &lists[0], &lists[1]):
                     failed[0] = 1
                     break
@@ -452,8 +447,9 @@ cdef _spread_rows(
                 t = threadid()
                 if not failed[t] and _spread_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X, n_features, nav,
-                    nav_float, n_nav, min_weight, normalize, children_ptr, children,
-                    branch_category, branch_weight, node_proba, n_out, out, heaviest,
+                    nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
+                    children, branch_category, branch_weight, node_proba, n_out, out,
+                    heaviest,
                     &lists[2 * t], &lists[2 * t + 1]):
                     failed[t] = 1
     out_of_memory = False
@@ -473,6 +469,7 @@ def traverse(
     const float64_t[:, ::1] nav_float,
     bint soft,
     float64_t min_weight,
+    float64_t min_change,
     bint normalize,
     const int64_t[::1] children_ptr,
     const int64_t[::1] children,
@@ -486,9 +483,11 @@ def traverse(
     A NaN at a node (missing, or a category unseen in training) sends the row down
     every branch with the branch's share of training weight; a numeric value inside
     a node's soft band goes down both branches with the smoothstep's shares, except
-    that a side whose share of the row would fall below ``min_weight`` is dropped
-    (the other side takes the weight: every row's weights still sum to 1).
-    ``soft`` says whether ``nav`` has the band's upper edge (column 4);
+    that a negligible side is dropped (its share of the row below ``min_weight``,
+    or that share times the node's class gap below ``min_change``; the other side
+    takes the weight: every row's weights still sum to 1; see _spread_block).
+    ``soft`` says whether ``nav`` has the band's upper edge and the class gap
+    (columns 4 and 5);
     ``normalize`` divides each output row by its sum. Rows are split among
     ``n_threads`` threads (each row on its own: the same result for any count).
     """
@@ -520,9 +519,10 @@ def traverse(
     cdef const float64_t *node_proba_data = &node_proba[0, 0]
     cdef float64_t *out_data = &out[0, 0]
     cdef int64_t *heaviest_data = &heaviest[0]
-    if soft and min_weight > 0.0:
+    if soft and (min_weight > 0.0 or min_change > 0.0):
         _spread_rows(n_samples, n_blocks, X_data, n_features, nav_data, nav_float_data,
-                     n_nav, min_weight, normalize, children_ptr_data, children_data,
+                     n_nav, min_weight, min_change, normalize, children_ptr_data,
+                     children_data,
                      branch_category_data, branch_weight_data, node_proba_data,
                      n_out, out_data, heaviest_data, n_nodes, n_threads)
         return out_array, heaviest_array
@@ -538,7 +538,7 @@ def traverse(
             for b in range(n_blocks):
                 _route_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
-                    nav_data, nav_float_data, n_nav, soft, min_weight, normalize,
+                    nav_data, nav_float_data, n_nav, soft, normalize,
                     children_ptr_data,
                     children_data, branch_category_data, branch_weight_data,
                     node_proba_data, n_out, out_data, heaviest_data, stack_node,
@@ -550,7 +550,7 @@ def traverse(
                 t = threadid() * (n_nodes + 1)
                 _route_block(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X_data, n_features,
-                    nav_data, nav_float_data, n_nav, soft, min_weight, normalize,
+                    nav_data, nav_float_data, n_nav, soft, normalize,
                     children_ptr_data,
                     children_data, branch_category_data, branch_weight_data,
                     node_proba_data, n_out, out_data, heaviest_data, stack_node + t,
