@@ -59,7 +59,10 @@ def _threads_for(n_values: int) -> int:
 
 def has_infinity(X: np.ndarray) -> bool:
     """Whether a float64 matrix holds +-inf (in parallel when it is C-ordered)."""
-    if X.ndim == 2 and X.dtype == np.float64 and X.flags.c_contiguous:
+    # below the parallel size numpy's vectorised test is faster than the kernel's
+    # setup (and its temporary is small); above it the kernel needs no temporary
+    large = X.size >= _PARALLEL_MIN_VALUES
+    if large and X.ndim == 2 and X.dtype == np.float64 and X.flags.c_contiguous:
         return bool(_has_inf(X, _threads_for(X.size)))
     return bool(np.isinf(X).any())
 

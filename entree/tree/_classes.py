@@ -205,7 +205,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
-        soft_min_change=0.04,
+        soft_min_change=0.05,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -577,6 +577,9 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             self.tree_, self._node_proba = collapse_negligible(
                 tree, self._node_proba, float(self.subtree_min_change)
             )
+        # the node table prediction reads, built here once rather than by the first
+        # predict call
+        self.tree_._navigation(self._columns.is_nominal)
 
     # -- prediction -----------------------------------------------------------------
     def _encoded(self, X):
@@ -789,7 +792,17 @@ class C45Classifier(BaseEntropyTree):
         row's weight there. It bounds the number of leaves a row reaches through
         soft bands by 1 / soft_min_share and keeps ``predict_proba`` fast on
         deep trees, at a negligible cost in log-loss (see
-        entree/_docs/probabilities.md); 0 follows every band to any share.
+        entree/_docs/probabilities.md); 0 (with ``soft_min_change=0``) follows
+        every band to any share.
+    soft_min_change : float in [0, 1), default=0.05
+        At prediction, a side of a soft band is also not followed when its share
+        of the row times the split's class gap (``tree_.class_gap``: the largest
+        difference between the class frequencies of its two sides' training
+        cases) is below this: following it could move the row's probabilities
+        by little. When both sides of a band are negligible the larger is
+        followed. On the benchmark data it halves the leaves a row reaches
+        (predict_proba about 1.5x faster) for +0.0026 nats of mean corpus
+        log-loss; 0 judges sides by ``soft_min_share`` alone.
     subtree_min_change : float in [0, 1), default=0.02
         With the pruning average (``smoothing_ == "pruning_average"``), every
         subtree none of whose leaves differs from the subtree's root by this much
@@ -875,7 +888,7 @@ class C45Classifier(BaseEntropyTree):
         smoothing_strength="auto",
         soft_thresholds="auto",
         soft_min_share=0.05,
-        soft_min_change=0.04,
+        soft_min_change=0.05,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,
@@ -930,6 +943,7 @@ class ID3Classifier(BaseEntropyTree):
         the unpruned ID3 tree is meant as the plain textbook learner (no internal
         cross-validation at fit time). Set it to "auto" or a width to use them.
     soft_min_share : float in [0, 0.5), default=0.05
+    soft_min_change : float in [0, 1), default=0.05
     subtree_min_change : float in [0, 1), default=0.02
     max_bins : int, default=255
     categorical_features : array-like of int, str or bool, default=None
@@ -962,7 +976,7 @@ class ID3Classifier(BaseEntropyTree):
         smoothing_strength=2.0,
         soft_thresholds=0.0,
         soft_min_share=0.05,
-        soft_min_change=0.04,
+        soft_min_change=0.05,
         subtree_min_change=0.02,
         max_bins=255,
         categorical_features=None,

@@ -481,7 +481,7 @@ class Tree:
             band = (xv > low) & (xv < high)  # shared, unless the share is 0 or 1
             goes_left = xv <= low
             if band.any():  # the smoothstep's share (soft_left_share), vectorised
-                t = (xv[band] - low[band]) / (high[band] - low[band])
+                t = (xv[band] - low[band]) * _inverse_width(low[band], high[band])
                 share = 1.0 - t * t * (3.0 - 2.0 * t)
                 w = weights[numeric[band]]
                 # negligible sides are dropped (the kernel's rule)
@@ -568,11 +568,12 @@ class Tree:
 
     # -- prediction -----------------------------------------------------------------
     def _navigation(self, is_nominal: np.ndarray) -> np.ndarray:
-        """Per node [feature, low, left, right(, high, gap)] packed in one row.
+        """Per node [feature, low, left, right(, high, gap, 1 / (high - low))].
 
         ``low = threshold - soft_width`` and ``high = threshold + soft_width``: a
-        value <= low goes left, one > high goes right, and one in between is shared;
-        ``gap`` is :attr:`class_gap`. A tree without soft bands gets four columns
+        value <= low goes left, one > high goes right, and one in between is shared
+        (:func:`soft_left_share`); ``gap`` is :attr:`class_gap`, and the inverse
+        width is 0 where there is no band. A tree without soft bands gets four columns
         (32 bytes, half a cache line per level) and ``low`` is the threshold.
         Nominal nodes keep ``right`` at -1 and route through the CSR arrays.
         """
@@ -588,13 +589,16 @@ class Tree:
         ):
             return cached[4]
         soft = bool((soft_width > 0).any())
-        # int64 rows; columns 1, 4 and 5 hold float64 bits (read via a view)
-        nav = np.full((self.node_count, 6 if soft else 4), -1, dtype=np.int64)
+        # int64 rows; columns 1, 4, 5 and 6 hold float64 bits (read via a view)
+        nav = np.full((self.node_count, 7 if soft else 4), -1, dtype=np.int64)
         nav[:, 0] = self.feature
-        nav[:, 1] = (self.threshold - soft_width).view(np.int64)
+        low = self.threshold - soft_width
+        nav[:, 1] = low.view(np.int64)
         if soft:
-            nav[:, 4] = (self.threshold + soft_width).view(np.int64)
+            high = self.threshold + soft_width
+            nav[:, 4] = high.view(np.int64)
             nav[:, 5] = gap.view(np.int64)
+            nav[:, 6] = _inverse_width(low, high).view(np.int64)
         internal = np.flatnonzero(self.feature >= 0)
         first = self.children[self.children_ptr[internal]]
         nav[internal, 2] = first
@@ -611,6 +615,7 @@ class Tree:
         normalize=False,
         min_share=0.0,
         min_change=0.0,
+        find_heaviest=True,
     ):
         nav = self._navigation(is_nominal)
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -618,7 +623,7 @@ class Tree:
             X,
             nav,
             nav.view(np.float64),
-            nav.shape[1] == 6,
+            nav.shape[1] == 7,
             float(min_share),
             float(min_change),
             normalize,
@@ -627,7 +632,8 @@ class Tree:
             np.ascontiguousarray(self.branch_category, dtype=np.int64),
             np.ascontiguousarray(self.branch_weight, dtype=np.float64),
             np.ascontiguousarray(node_proba, dtype=np.float64),
-            _n_threads(X.shape[0]),
+            find_heaviest=find_heaviest,
+            n_threads=_n_threads(X.shape[0]),
         )
 
     def predict_proba(
@@ -651,7 +657,13 @@ class Tree:
         ``1 / min_share`` leaves through soft bands.
         """
         return self._traverse(
-            X, node_proba, is_nominal, normalize, min_share, min_change
+            X,
+            node_proba,
+            is_nominal,
+            normalize,
+            min_share,
+            min_change,
+            find_heaviest=False,
         )[0]
 
     def apply(
@@ -686,8 +698,16 @@ def soft_left_share(x: float, threshold: float, soft_width: float) -> float:
         return 1.0
     if x > high:
         return 0.0
-    v = (x - low) / (high - low)
+    v = (x - low) * (1.0 / (high - low))  # the kernel's rounding (_inverse_width)
     return 1.0 - v * v * (3.0 - 2.0 * v)
+
+
+def _inverse_width(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """1 / (high - low) where a band is (0 elsewhere): prediction multiplies by it."""
+    # (a model file may hold non-finite numbers: inf - inf is no band either)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        width = high - low
+        return np.where(width > 0, 1.0 / np.where(width > 0, width, 1.0), 0.0)
 
 
 def negligible_sides(left, right, gap, min_share, min_change):

@@ -22,6 +22,24 @@ from entree.tree._kernels._common cimport float64_t, int32_t, int64_t
 import numpy as np
 
 
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    /* a if c else b through bit masks: compilers make a select of doubles a
+       branch, which mispredicts when c depends on the data */
+    static inline double entree_pick(int c, double a, double b) {
+        uint64_t ua, ub, m = (uint64_t)0 - (uint64_t)(c != 0);
+        memcpy(&ua, &a, sizeof ua);
+        memcpy(&ub, &b, sizeof ub);
+        ua = (ua & m) | (ub & ~m);
+        memcpy(&a, &ua, sizeof a);
+        return a;
+    }
+    """
+    float64_t pick "entree_pick"(bint c, float64_t a, float64_t b) noexcept nogil
+
+
 cdef enum:
     # rows routed in lockstep (see _route_block), or level by level together (see
     # _spread_block): enough to overlap their cache misses, few enough that a block's
@@ -58,9 +76,13 @@ cdef int _reserve(Pieces *pieces, Py_ssize_t need) noexcept nogil:
 
 
 cdef inline float64_t _smooth_left(float64_t x, float64_t low,
-                                   float64_t high) noexcept nogil:
-    """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0."""
-    cdef float64_t v = (x - low) / (high - low)
+                                   float64_t inverse_width) noexcept nogil:
+    """Left share of x in the band (low, high]: a cubic smoothstep from 1 to 0.
+
+    ``inverse_width`` is 1 / (high - low) (``nav`` column 6, as Tree computes it,
+    so that every view of the routing rounds alike).
+    """
+    cdef float64_t v = (x - low) * inverse_width
     return 1.0 - v * v * (3.0 - 2.0 * v)
 
 
@@ -116,7 +138,7 @@ cdef int64_t _route_row(
                     low = nav_float[node * n_nav + 1]
                     if soft and x > low and x <= nav_float[node * n_nav + 4]:
                         # inside the soft band: shared between both sides
-                        share = _smooth_left(x, low, nav_float[node * n_nav + 4])
+                        share = _smooth_left(x, low, nav_float[node * n_nav + 6])
                         stack_node[sp] = right
                         stack_weight[sp] = w * (1.0 - share)
                         sp += 1
@@ -270,6 +292,7 @@ cdef int _spread_block(
     int64_t *heaviest,
     Pieces *level,
     Pieces *next_level,
+    bint find_heaviest,
 ) noexcept nogil:
     """Route rows start..end (at most BLOCK) of a tree with soft bands, level by level.
 
@@ -291,7 +314,7 @@ cdef int _spread_block(
     cdef Py_ssize_t n_next, i, k, r
     cdef int64_t node, f, left, right, code, j, c, child
     cdef const int64_t *at
-    cdef float64_t w, x, low, high, v, share, gap, on_left, on_right
+    cdef float64_t w, x, low, high, share, gap, on_left, on_right
     cdef bint inside, left_small, right_small, drop_left, drop_right, both, go_left
     cdef Piece *piece
     cdef Pieces swap
@@ -317,7 +340,9 @@ cdef int _spread_block(
             if f < 0:  # a leaf
                 for k in range(n_out):
                     out[(start + r) * n_out + k] += w * node_proba[node * n_out + k]
-                if w > best[r] or (w == best[r] and node < heaviest[start + r]):
+                if find_heaviest and (
+                    w > best[r] or (w == best[r] and node < heaviest[start + r])
+                ):
                     best[r] = w
                     heaviest[start + r] = node
                 continue
@@ -330,8 +355,7 @@ cdef int _spread_block(
                 gap = nav_float[node * n_nav + 5]
                 # the decisions as flags (a node without a band has high == low:
                 # never inside, and its share is never used)
-                v = (x - low) / (high - low)
-                share = 1.0 - v * v * (3.0 - 2.0 * v)
+                share = _smooth_left(x, low, nav_float[node * n_nav + 6])
                 inside = (x > low) & (x <= high)
                 on_left = w * share
                 on_right = w * (1.0 - share)
@@ -346,7 +370,7 @@ cdef int _spread_block(
                 piece = next_level.at + n_next
                 piece[0].row = <int32_t>r
                 piece[0].node = <int32_t>(right + go_left * (left - right))
-                piece[0].weight = w * (share if both else 1.0)
+                piece[0].weight = pick(both, on_left, w)
                 piece[1].row = <int32_t>r
                 piece[1].node = <int32_t>right
                 piece[1].weight = w * (1.0 - share)
@@ -407,6 +431,7 @@ cdef _spread_rows(
     float64_t *out,
     int64_t *heaviest,
     Py_ssize_t n_nodes,
+    bint find_heaviest,
     int n_threads,
 ):
     """Every block through _spread_block, with two piece lists per thread."""
@@ -438,7 +463,7 @@ cdef _spread_rows(
                     nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
                     children, branch_category, branch_weight, node_proba, n_out, out,
                     heaviest,
-                    &lists[0], &lists[1]):
+                    &lists[0], &lists[1], find_heaviest):
                     failed[0] = 1
                     break
         else:
@@ -450,7 +475,7 @@ cdef _spread_rows(
                     nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
                     children, branch_category, branch_weight, node_proba, n_out, out,
                     heaviest,
-                    &lists[2 * t], &lists[2 * t + 1]):
+                    &lists[2 * t], &lists[2 * t + 1], find_heaviest):
                     failed[t] = 1
     out_of_memory = False
     for t in range(n_threads):
@@ -476,6 +501,7 @@ def traverse(
     const int64_t[::1] branch_category,
     const float64_t[::1] branch_weight,
     const float64_t[:, ::1] node_proba,
+    bint find_heaviest=True,
     int n_threads=1,
 ):
     """Route every row; returns (mixed node_proba rows, heaviest leaf per row).
@@ -486,10 +512,12 @@ def traverse(
     that a negligible side is dropped (its share of the row below ``min_weight``,
     or that share times the node's class gap below ``min_change``; the other side
     takes the weight: every row's weights still sum to 1; see _spread_block).
-    ``soft`` says whether ``nav`` has the band's upper edge and the class gap
-    (columns 4 and 5);
-    ``normalize`` divides each output row by its sum. Rows are split among
-    ``n_threads`` threads (each row on its own: the same result for any count).
+    ``soft`` says whether ``nav`` has the band's upper edge, the class gap and
+    1 / (band width) (columns 4 to 6); ``normalize`` divides each output row by
+    its sum; without ``find_heaviest`` the second result may hold zeros where soft
+    rows were routed level by level (predict_proba does not read it). Rows are
+    split among ``n_threads`` threads (each row on its own: the same result for
+    any count).
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_nodes = nav.shape[0]
@@ -524,7 +552,8 @@ def traverse(
                      n_nav, min_weight, min_change, normalize, children_ptr_data,
                      children_data,
                      branch_category_data, branch_weight_data, node_proba_data,
-                     n_out, out_data, heaviest_data, n_nodes, n_threads)
+                     n_out, out_data, heaviest_data, n_nodes, find_heaviest,
+                     n_threads)
         return out_array, heaviest_array
     # one stack per thread, side by side
     stack_node = <int64_t *>malloc(n_threads * (n_nodes + 1) * sizeof(int64_t))
