@@ -508,3 +508,25 @@ def test_min_share_costs_little_and_speeds_up():
 def test_invalid_soft_min_share(iris, bad):
     with pytest.raises(ValueError, match="soft_min_share"):
         C45Classifier(soft_min_share=bad).fit(*iris)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, np.nan, "auto"])
+def test_invalid_soft_min_change(iris, bad):
+    with pytest.raises(ValueError, match="soft_min_change"):
+        C45Classifier(soft_min_change=bad).fit(*iris)
+
+
+def test_class_gap_is_the_largest_class_frequency_difference_of_the_two_sides():
+    X, y = make_classification(
+        400, n_features=5, n_informative=3, n_classes=3, random_state=1
+    )
+    tree = C45Classifier(soft_thresholds=0.3).fit(X, y).tree_
+    gap = tree.class_gap
+    for node in range(tree.node_count):
+        if tree.is_leaf[node]:
+            assert gap[node] == 0.0
+            continue
+        left, right = tree.children_of(node)
+        f_left = tree.value[left] / tree.value[left].sum()
+        f_right = tree.value[right] / tree.value[right].sum()
+        assert gap[node] == pytest.approx(np.abs(f_left - f_right).max(), abs=1e-15)
