@@ -462,8 +462,7 @@ cdef _spread_rows(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X, n_features, nav,
                     nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
                     children, branch_category, branch_weight, node_proba, n_out, out,
-                    heaviest,
-                    &lists[0], &lists[1], find_heaviest):
+                    heaviest, &lists[0], &lists[1], find_heaviest):
                     failed[0] = 1
                     break
         else:
@@ -474,8 +473,7 @@ cdef _spread_rows(
                     b * BLOCK, min(b * BLOCK + BLOCK, n_samples), X, n_features, nav,
                     nav_float, n_nav, min_weight, min_change, normalize, children_ptr,
                     children, branch_category, branch_weight, node_proba, n_out, out,
-                    heaviest,
-                    &lists[2 * t], &lists[2 * t + 1], find_heaviest):
+                    heaviest, &lists[2 * t], &lists[2 * t + 1], find_heaviest):
                     failed[t] = 1
     out_of_memory = False
     for t in range(n_threads):
