@@ -216,7 +216,7 @@ ESTIMATORS = {
     "pavg_only": dict(smoothing="pruning_average"),
     "pavg_pruned": dict(pruning="error_based", smoothing="pruning_average"),
     # which sides of a soft band prediction follows (default: share 0.05, and
-    # share x class gap 0.04)
+    # share x class gap 0.05)
     "every_band_side": dict(soft_min_share=0.0, soft_min_change=0.0),
     "min_share_only_0.05": dict(soft_min_change=0.0),
     "min_share_only_0.1": dict(soft_min_share=0.1, soft_min_change=0.0),

@@ -551,8 +551,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
                 widths,
                 candidates,
                 max_rows=CV_MAX_ROWS if len(widths) > 1 else CV_MAX_ROWS_STRENGTH_ONLY,
-                min_share=float(self.soft_min_share),
-                min_change=float(self.soft_min_change),
+                **self._band_rules(),
             )
             if best is None or losses.min() < best[0]:
                 best = (losses.min(), (width, method, strength, leaf))
@@ -584,6 +583,13 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             self.tree_._navigation(self._columns.is_nominal)
 
     # -- prediction -----------------------------------------------------------------
+    def _band_rules(self) -> dict:
+        """The rules for the sides of soft bands, as the Tree's routing takes them."""
+        return dict(
+            min_share=float(self.soft_min_share),
+            min_change=float(self.soft_min_change),
+        )
+
     def _encoded(self, X):
         check_is_fitted(self)
         X_encoded, _ = self._validate_X(X, reset=False)
@@ -617,8 +623,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
             self._node_proba,
             self._columns.is_nominal,
             normalize=True,
-            min_share=float(self.soft_min_share),
-            min_change=float(self.soft_min_change),
+            **self._band_rules(),
         )
 
     def predict_log_proba(self, X):
@@ -635,10 +640,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         """Id of the leaf each row lands in (the heaviest leaf for spread rows)."""
         X_encoded = self._encoded(X)
         return self.tree_.apply(
-            X_encoded,
-            self._columns.is_nominal,
-            min_share=float(self.soft_min_share),
-            min_change=float(self.soft_min_change),
+            X_encoded, self._columns.is_nominal, **self._band_rules()
         )
 
     def decision_path(self, X):
@@ -660,10 +662,7 @@ class BaseEntropyTree(InspectionMixin, ClassifierMixin, BaseEstimator):
         """
         X_encoded = self._encoded(X)
         return self.tree_.decision_path(
-            X_encoded,
-            self._columns.is_nominal,
-            min_share=float(self.soft_min_share),
-            min_change=float(self.soft_min_change),
+            X_encoded, self._columns.is_nominal, **self._band_rules()
         )
 
     def get_depth(self) -> int:

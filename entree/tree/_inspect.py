@@ -696,8 +696,7 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
     columns = model._columns
     names = texts.names
     # as predict_proba: negligible band sides are not followed
-    min_share = float(getattr(model, "soft_min_share", 0.0))
-    min_change = float(getattr(model, "soft_min_change", 0.0))
+    rules = model._band_rules()
     gap = tree.class_gap
     steps = []
     stack = [(0, 1.0)]
@@ -738,8 +737,8 @@ def _walk(model, x_encoded, texts, node_proba, depth_of):
                     weight * share,
                     weight * (1.0 - share),
                     gap[node],
-                    min_share,
-                    min_change,
+                    rules["min_share"],
+                    rules["min_change"],
                 )
                 share = 0.0 if drop_left else 1.0 if drop_right else share
             if 0.0 < share < 1.0:  # inside the soft band: both branches

@@ -461,7 +461,6 @@ class Tree:
         rows = np.arange(n_samples, dtype=np.int64)
         nodes = np.zeros(n_samples, dtype=np.int64)
         weights = np.ones(n_samples)  # the share of each row at each visit
-        gap = self.class_gap
         while rows.shape[0]:
             visited.append((rows, nodes, split))
             moving = self.feature[nodes] != TREE_LEAF
@@ -486,7 +485,11 @@ class Tree:
                 w = weights[numeric[band]]
                 # negligible sides are dropped (the kernel's rule)
                 drop_left, drop_right = negligible_sides(
-                    w * share, w * (1.0 - share), gap[v[band]], min_share, min_change
+                    w * share,
+                    w * (1.0 - share),
+                    self.class_gap[v[band]],
+                    min_share,
+                    min_change,
                 )
                 share = np.where(drop_left, 0.0, np.where(drop_right, 1.0, share))
                 both = band.copy()
@@ -578,16 +581,11 @@ class Tree:
         Nominal nodes keep ``right`` at -1 and route through the CSR arrays.
         """
         soft_width = self.soft_width
-        gap = self.class_gap
+        # the arrays the table is made of (value: through the class gap)
+        key = (is_nominal, soft_width, self.threshold, self.value)
         cached = getattr(self, "_nav_cache", None)
-        if (
-            cached is not None
-            and cached[0] is is_nominal
-            and cached[1] is soft_width
-            and cached[2] is self.threshold
-            and cached[3] is gap
-        ):
-            return cached[4]
+        if cached is not None and all(a is b for a, b in zip(cached[0], key)):
+            return cached[1]
         soft = bool((soft_width > 0).any())
         # int64 rows; columns 1, 4, 5 and 6 hold float64 bits (read via a view)
         nav = np.full((self.node_count, 7 if soft else 4), -1, dtype=np.int64)
@@ -597,14 +595,14 @@ class Tree:
         if soft:
             high = self.threshold + soft_width
             nav[:, 4] = high.view(np.int64)
-            nav[:, 5] = gap.view(np.int64)
+            nav[:, 5] = self.class_gap.view(np.int64)
             nav[:, 6] = _inverse_width(low, high).view(np.int64)
         internal = np.flatnonzero(self.feature >= 0)
         first = self.children[self.children_ptr[internal]]
         nav[internal, 2] = first
         numeric = internal[~np.asarray(is_nominal, dtype=bool)[self.feature[internal]]]
         nav[numeric, 3] = self.children[self.children_ptr[numeric] + 1]
-        self._nav_cache = (is_nominal, soft_width, self.threshold, gap, nav)
+        self._nav_cache = (key, nav)
         return nav
 
     def _traverse(

@@ -373,7 +373,7 @@ cdef int _spread_block(
                 piece[0].weight = pick(both, on_left, w)
                 piece[1].row = <int32_t>r
                 piece[1].node = <int32_t>right
-                piece[1].weight = w * (1.0 - share)
+                piece[1].weight = on_right
                 n_next += 1 + both
                 continue
             # a nominal split, or a missing value: the branch of the category, or
